@@ -1,0 +1,32 @@
+package io.des.storage;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * A blob being written. Bytes written to {@link #out()} are invisible to readers until {@link
+ * #commit()} makes the whole blob appear at once; {@link #close()} without a commit aborts and
+ * leaves nothing behind (no temporary file, no multipart upload). Memory held by an upload is
+ * bounded by the backend's buffer or part size, not by the blob size. Not thread-safe.
+ */
+public interface BlobUpload extends AutoCloseable {
+
+  /** The stream to write the content to. Closing it does not commit. */
+  OutputStream out();
+
+  /** Bytes written so far. */
+  long written();
+
+  /**
+   * Makes the blob visible, atomically and durably (local: fsync then link; S3: a completed
+   * conditional put or multipart upload).
+   *
+   * @throws BlobAlreadyExistsException if the upload was exclusive and the key exists; the upload is
+   *     aborted and the existing blob is unchanged
+   */
+  BlobInfo commit() throws IOException;
+
+  /** Aborts the upload unless it was committed. Idempotent. */
+  @Override
+  void close() throws IOException;
+}
