@@ -1,0 +1,162 @@
+package io.des.cli;
+
+import io.des.archive.Archive;
+import io.des.archive.ArchiveSettings;
+import io.des.codec.Codec;
+import io.des.codec.CompressionPolicy;
+import io.des.format.ReaderLimits;
+import io.des.pack.FolderScanner;
+import io.des.pack.InputProblem;
+import io.des.pack.InvalidInputException;
+import io.des.pack.ManifestReader;
+import io.des.pack.PackOptions;
+import io.des.pack.PackReport;
+import io.des.pack.Packer;
+import io.des.pack.SourceFile;
+import io.des.storage.BlobStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code des pack}: a folder tree or a manifest into shards. Accepts upstream des-pack's flags too. */
+@Command(
+    name = "pack",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Packs files into shards in a store. Input is a folder tree (uid = relative path, created_at =",
+      "last-modified time) or a manifest (upstream JSON array or CSV with uid, created_at, size_bytes,",
+      "source_path). Files already packed are skipped, so a run can be repeated after an interruption."
+    })
+final class PackCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin StoreOptions store;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "FOLDER", description = "Folder tree to pack.")
+  Path folder;
+
+  @Option(names = {"--manifest", "--input-json"}, paramLabel = "FILE", description = "Manifest (.json or .csv) listing the files to pack.")
+  Path manifest;
+
+  @Option(names = "--output-dir", paramLabel = "DIR", description = "Upstream spelling of --store for a local folder.")
+  Path outputDir;
+
+  @Option(names = "--max-shard-size", paramLabel = "BYTES", defaultValue = "1000000000", description = "Soft limit on a shard's content (default: ${DEFAULT-VALUE}).")
+  long maxShardSize;
+
+  @Option(names = "--codec", paramLabel = "none|zstd|lz4", defaultValue = "zstd", description = "Compression codec (default: ${DEFAULT-VALUE}); stored raw when it does not pay.")
+  String codec;
+
+  @Option(names = "--level", paramLabel = "N", defaultValue = "3", description = "Compression level (zstd 1-19, default: ${DEFAULT-VALUE}).")
+  int level;
+
+  @Option(names = "--big-file-threshold", paramLabel = "BYTES", defaultValue = "10485760", description = "Files larger than this go to _bigFiles/<sha256> (default: ${DEFAULT-VALUE}).")
+  long bigFileThreshold;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Encoder threads (default: number of cores).")
+  Integer threads;
+
+  @Option(names = "--batch-files", paramLabel = "N", defaultValue = "1000000", description = "Files validated and packed per batch; bounds memory for huge inputs (default: ${DEFAULT-VALUE}).")
+  int batchFiles;
+
+  @Option(names = "--no-progress", description = "Do not print progress.")
+  boolean noProgress;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (outputDir != null) {
+      if (store.store != null) {
+        err.println("des pack: give either --store or --output-dir, not both");
+        return DesCommand.BAD_INPUT;
+      }
+      store.store = outputDir.toString();
+    }
+    if ((folder == null) == (manifest == null)) {
+      err.println("des pack: give exactly one input: a FOLDER or --manifest FILE");
+      return DesCommand.BAD_INPUT;
+    }
+    int nBits = store.nBits == null ? 8 : store.nBits;
+    try (BlobStore blobs = store.openStore()) {
+      ArchiveSettings settings = ArchiveSettings.read(blobs);
+      if (settings != null && store.nBits == null) {
+        nBits = settings.nBits();
+      }
+      ArchiveSettings.readOrCreate(blobs, new ArchiveSettings(nBits));
+      Archive archive = Archive.open(blobs, nBits, ReaderLimits.DEFAULTS);
+      PackOptions options = PackOptions.defaults(nBits)
+          .withMaxShardSize(maxShardSize)
+          .withBigFileThreshold(bigFileThreshold)
+          .withCompression(policy());
+      if (threads != null) {
+        options = options.withThreads(threads);
+      }
+      List<SourceFile> batch = new ArrayList<>();
+      List<InputProblem> problems = new ArrayList<>();
+      if (folder != null) {
+        FolderScanner.scan(folder, batch::add);
+      } else {
+        ManifestReader.read(manifest, batch::add, problems::add);
+      }
+      if (!problems.isEmpty()) {
+        err.println("des pack: " + new InvalidInputException(problems).getMessage());
+        return DesCommand.BAD_INPUT;
+      }
+      Progress progress = new Progress(err, "packing", !noProgress);
+      List<PackReport> reports = new ArrayList<>();
+      try (Packer packer = new Packer(archive, options, progress)) {
+        for (int from = 0; from < batch.size(); from += batchFiles) {
+          reports.add(packer.pack(batch.subList(from, Math.min(batch.size(), from + batchFiles))));
+        }
+      } catch (InvalidInputException e) {
+        progress.finish();
+        err.println("des pack: " + e.getMessage());
+        return DesCommand.BAD_INPUT;
+      }
+      progress.finish();
+      printSummary(out, blobs, reports);
+      return DesCommand.OK;
+    }
+  }
+
+  private CompressionPolicy policy() {
+    Codec c = Codec.fromLabel(codec);
+    return switch (c) {
+      case NONE -> CompressionPolicy.none();
+      case ZSTD -> CompressionPolicy.defaults().withCodec(Codec.ZSTD, level);
+      case LZ4 -> CompressionPolicy.upstreamSpeed();
+    };
+  }
+
+  private static void printSummary(PrintWriter out, BlobStore blobs, List<PackReport> reports) {
+    long shards = 0, files = 0, skipped = 0, content = 0, stored = 0, big = 0;
+    double seconds = 0;
+    List<String> names = new ArrayList<>();
+    for (PackReport r : reports) {
+      shards += r.shards().size();
+      names.addAll(r.shards());
+      files += r.files();
+      skipped += r.skipped();
+      content += r.contentBytes();
+      stored += r.storedBytes();
+      big += r.bigFiles();
+      seconds += r.seconds();
+    }
+    // Upstream des-pack's lines first, so scripts written for it keep working.
+    out.printf("Wrote %d shard(s) containing %d files, total logical size %d bytes.%n", shards, files, content);
+    for (String name : names) {
+      out.printf("SHARD: %s/%s%n", blobs.describe(), name);
+    }
+    double ratio = stored == 0 ? 1.0 : (double) content / stored;
+    out.printf("Packed %,d files (%,d BigFiles), skipped %,d already packed; %,d bytes in, %,d bytes stored (ratio %.2f) in %.1f s (%.1f MB/s).%n",
+        files, big, skipped, content, stored, ratio, seconds, seconds == 0 ? 0 : content / 1e6 / seconds);
+  }
+}

@@ -1,0 +1,128 @@
+package io.des.archive;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.des.catalog.CatalogState;
+import io.des.catalog.LiveShard;
+import io.des.catalog.ShardCatalog;
+import io.des.format.EntryNotFoundException;
+import io.des.format.IndexEntry;
+import io.des.format.ReaderLimits;
+import io.des.format.ShardIndex;
+import io.des.format.ShardReader;
+import io.des.routing.CreatedAt;
+import io.des.routing.Router;
+import io.des.routing.ShardKey;
+import io.des.storage.BlobPath;
+import io.des.storage.BlobStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A DES archive: shards, BigFiles and catalogs on one {@link BlobStore}. Finds any file from
+ * {@code (uid, created_at)} alone: route to the shard key, read the key's catalog, look the uid up in
+ * the live shards' indexes (kept in a cache bounded in bytes). Thread-safe.
+ */
+public final class Archive {
+  private final BlobStore store;
+  private final Router router;
+  private final ShardCatalog catalog;
+  private final ReaderLimits limits;
+  private final Cache<String, ShardIndex> indexes;
+
+  public Archive(BlobStore store, int nBits, ReaderLimits limits, long indexCacheBytes) {
+    this.store = store;
+    this.router = new Router(nBits);
+    this.catalog = new ShardCatalog(store);
+    this.limits = limits;
+    this.indexes =
+        Caffeine.newBuilder()
+            .maximumWeight(indexCacheBytes)
+            .weigher((String name, ShardIndex index) -> (int) Math.min(Integer.MAX_VALUE, index.estimatedHeapBytes()))
+            .build();
+  }
+
+  /**
+   * Opens an archive with the routing bits it records, or {@code nBits} when it records none (an
+   * empty archive or an upstream folder).
+   *
+   * @throws IOException if the archive records other bits than an explicitly requested {@code
+   *     nBits}
+   */
+  public static Archive open(BlobStore store, Integer nBits, ReaderLimits limits) throws IOException {
+    ArchiveSettings settings = ArchiveSettings.read(store);
+    if (settings != null && nBits != null && settings.nBits() != nBits) {
+      throw new IOException(
+          "Archive " + store.describe() + " uses n_bits " + settings.nBits() + ", not " + nBits);
+    }
+    int bits = settings != null ? settings.nBits() : nBits != null ? nBits : 8;
+    return new Archive(store, bits, limits, 64L << 20);
+  }
+
+  public BlobStore store() {
+    return store;
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  public ShardCatalog catalog() {
+    return catalog;
+  }
+
+  public ReaderLimits limits() {
+    return limits;
+  }
+
+  /** A reader for a shard at the archive's root, its index cached. */
+  public ShardReader shard(String name) throws IOException {
+    BlobPath path = BlobPath.of(name);
+    try {
+      ShardIndex index = indexes.get(name, n -> {
+        try {
+          return ShardReader.open(store, path, limits).index();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      return ShardReader.withIndex(store, path, index, limits);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** Where a file is: the shard reader and its index entry. */
+  public record Located(ShardReader shard, IndexEntry entry) {}
+
+  /**
+   * Finds a file.
+   *
+   * @throws EntryNotFoundException naming the uid, the date and the archive
+   */
+  public Located locate(String uid, CreatedAt createdAt) throws IOException {
+    ShardKey key = router.route(uid, createdAt.routingDate());
+    Optional<Located> found = locateIn(key, uid);
+    if (found.isEmpty()) {
+      throw new EntryNotFoundException(
+          "UID '" + uid + "' not found for date " + key.dateDir() + " in " + store.describe());
+    }
+    return found.get();
+  }
+
+  /** Looks a uid up in the live shards of a key, newest shard first. */
+  public Optional<Located> locateIn(ShardKey key, String uid) throws IOException {
+    CatalogState state = catalog.load(key);
+    List<LiveShard> shards = state.shards();
+    for (int i = shards.size() - 1; i >= 0; i--) {
+      ShardReader reader = shard(shards.get(i).name());
+      Optional<IndexEntry> entry = reader.index().find(uid);
+      if (entry.isPresent()) {
+        return Optional.of(new Located(reader, entry.get()));
+      }
+    }
+    return Optional.empty();
+  }
+}

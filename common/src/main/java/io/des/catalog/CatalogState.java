@@ -1,0 +1,51 @@
+package io.des.catalog;
+
+import io.des.routing.ShardKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One generation of a shard key's catalog: which shard versions are live, which are retired, and
+ * the next free sequence number. Generation 0 means "no catalog yet" (an empty key, or a folder
+ * written by upstream whose shards were found by listing).
+ *
+ * @param fence the highest fencing token that committed to this key; a commit with a lower token is
+ *     refused (see {@link ShardCatalog#commit})
+ */
+public record CatalogState(
+    ShardKey key,
+    long generation,
+    int nBits,
+    int nextSeq,
+    long fence,
+    List<LiveShard> shards,
+    List<RetiredShard> retired,
+    Instant committedAt,
+    String committedBy) {
+
+  public CatalogState {
+    Objects.requireNonNull(key, "key");
+    shards = List.copyOf(shards);
+    retired = List.copyOf(retired);
+  }
+
+  static CatalogState empty(ShardKey key) {
+    return new CatalogState(key, 0, 0, 0, 0, List.of(), List.of(), Instant.EPOCH, "");
+  }
+
+  /** This state with one more live shard; the sequence counter moves past its number. */
+  public CatalogState withShard(LiveShard shard, int nBits) {
+    List<LiveShard> next = new ArrayList<>(shards);
+    next.removeIf(s -> s.name().equals(shard.name()));
+    next.add(shard);
+    next.sort((a, b) -> a.shardName().compareTo(b.shardName()));
+    int seq = Math.max(nextSeq, shard.shardName().seq() + 1);
+    return new CatalogState(key, generation, nBits == 0 ? this.nBits : nBits, seq, fence, next, retired, committedAt, committedBy);
+  }
+
+  public boolean contains(String shardName) {
+    return shards.stream().anyMatch(s -> s.name().equals(shardName));
+  }
+}

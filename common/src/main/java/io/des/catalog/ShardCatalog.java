@@ -1,0 +1,179 @@
+package io.des.catalog;
+
+import io.des.routing.ShardKey;
+import io.des.storage.BlobAlreadyExistsException;
+import io.des.storage.BlobInfo;
+import io.des.storage.BlobNotFoundException;
+import io.des.storage.BlobPath;
+import io.des.storage.BlobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * Finds and changes the live shards of a shard key without a database and without a LIST per read.
+ *
+ * <p>Each change is a new generation {@code _catalog/<date>/<hex>/<generation>.json}, written with
+ * an exclusive create: of two writers that both read generation N, exactly one creates N+1 and the
+ * other re-reads and retries. Generations are never modified. {@code head.json} beside them is a
+ * hint (a copy of a recent generation, replaced after each commit) so that a reader needs one GET
+ * for the hint and one probe for the generation after it. A hint that lags (a slow writer
+ * overwrote a newer one) costs extra probes, never a wrong answer. See docs/catalog.md.
+ */
+public final class ShardCatalog {
+  /** Catalog generations are small; anything bigger is refused rather than loaded. */
+  static final int MAX_GENERATION_BYTES = 16 << 20;
+  private static final int MAX_COMMIT_ATTEMPTS = 20;
+
+  private final BlobStore store;
+  private final Clock clock;
+  private final String writer;
+
+  public ShardCatalog(BlobStore store, Clock clock, String writer) {
+    this.store = store;
+    this.clock = clock;
+    this.writer = writer;
+  }
+
+  public ShardCatalog(BlobStore store) {
+    this(store, Clock.systemUTC(), defaultWriter());
+  }
+
+  /** The folder of a key's catalog. */
+  public static String folder(ShardKey key) {
+    return "_catalog/" + key.dateDir() + "/" + key.shardHex();
+  }
+
+  static BlobPath generationPath(ShardKey key, long generation) {
+    return BlobPath.of(folder(key) + "/" + String.format("%010d", generation) + ".json");
+  }
+
+  static BlobPath headPath(ShardKey key) {
+    return BlobPath.of(folder(key) + "/head.json");
+  }
+
+  /**
+   * The newest generation of a key. For a key without a catalog this is generation 0, made from
+   * listing the shard files of the key (how upstream-written folders stay readable), or empty.
+   */
+  public CatalogState load(ShardKey key) throws IOException {
+    CatalogState state = null;
+    byte[] head = readSmall(headPath(key));
+    if (head != null) {
+      state = CatalogCodec.read(headPath(key).key(), head, key, -1);
+    }
+    long generation = state == null ? 0 : state.generation();
+    while (true) {
+      BlobPath next = generationPath(key, generation + 1);
+      byte[] bytes = readSmall(next);
+      if (bytes == null) {
+        break;
+      }
+      state = CatalogCodec.read(next.key(), bytes, key, generation + 1);
+      generation++;
+    }
+    return state != null ? state : fromListing(key);
+  }
+
+  /**
+   * Commits {@code change} applied to the newest generation as the next generation, retrying when
+   * another writer committed first (the change is re-applied to the newer state, so it must be a
+   * pure function of it).
+   *
+   * @param fence the caller's fencing token (0 when the caller holds no lock); a commit is refused
+   *     when the key's catalog already carries a higher token, so a writer that lost its lock and
+   *     was overtaken can never make its shard live
+   * @throws CatalogConflictException if refused by the fence, or still losing after many attempts
+   */
+  public CatalogState commit(ShardKey key, long fence, UnaryOperator<CatalogState> change) throws IOException {
+    for (int attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
+      CatalogState current = load(key);
+      if (current.fence() > fence) {
+        throw new CatalogConflictException(
+            "Commit to " + key + " refused: fencing token " + fence + " is older than " + current.fence()
+                + " recorded in generation " + current.generation());
+      }
+      CatalogState changed = change.apply(current);
+      CatalogState next =
+          new CatalogState(
+              key,
+              current.generation() + 1,
+              changed.nBits(),
+              changed.nextSeq(),
+              Math.max(fence, current.fence()),
+              changed.shards(),
+              changed.retired(),
+              clock.instant(),
+              writer);
+      byte[] json = CatalogCodec.write(next);
+      try {
+        store.putExclusive(generationPath(key, next.generation()), json);
+      } catch (BlobAlreadyExistsException lost) {
+        backoff(attempt);
+        continue;
+      }
+      // Best effort: a failed or lagging hint only costs readers extra probes.
+      try {
+        store.putReplace(headPath(key), json);
+      } catch (IOException ignored) {
+        // The generation is committed; the hint catches up on the next commit.
+      }
+      return next;
+    }
+    throw new CatalogConflictException(
+        "Commit to " + key + " lost to concurrent writers " + MAX_COMMIT_ATTEMPTS + " times in a row");
+  }
+
+  private CatalogState fromListing(ShardKey key) throws IOException {
+    List<LiveShard> shards = new ArrayList<>();
+    int nextSeq = 0;
+    String prefix = key.prefix();
+    try (Stream<BlobInfo> listing = store.list(prefix)) {
+      for (BlobInfo info : (Iterable<BlobInfo>) listing::iterator) {
+        if (info.path().key().contains("/")) {
+          continue;
+        }
+        var name = ShardName.parse(info.path().key());
+        if (name.isPresent() && name.get().key().equals(key)) {
+          // Without a catalog, only first versions are live (repack always writes a catalog).
+          if (name.get().revision() == 1) {
+            shards.add(new LiveShard(info.path().key(), info.size(), -1));
+          }
+          nextSeq = Math.max(nextSeq, name.get().seq() + 1);
+        }
+      }
+    }
+    CatalogState empty = CatalogState.empty(key);
+    return new CatalogState(key, 0, 0, nextSeq, 0, shards, List.of(), empty.committedAt(), "");
+  }
+
+  private byte[] readSmall(BlobPath path) throws IOException {
+    try (InputStream in = store.open(path)) {
+      byte[] bytes = in.readNBytes(MAX_GENERATION_BYTES + 1);
+      if (bytes.length > MAX_GENERATION_BYTES) {
+        throw new CorruptCatalogException(path.key(), "larger than " + MAX_GENERATION_BYTES + " bytes");
+      }
+      return bytes;
+    } catch (BlobNotFoundException e) {
+      return null;
+    }
+  }
+
+  private static void backoff(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * Math.min(attempt, 10)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String defaultWriter() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+    return "des@" + host + "/" + ProcessHandle.current().pid();
+  }
+}

@@ -1,0 +1,192 @@
+package io.des.format;
+
+import static io.des.format.FormatConstants.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes one v2 shard to a stream, in one pass: header, payloads, seal, index, footer. The writer
+ * holds only the index in memory. It does not make the shard visible; the {@link
+ * io.des.storage.BlobUpload} it writes into does that on commit. Not thread-safe.
+ */
+public final class ShardWriter {
+  private final OutputStream out;
+  private final String shardName;
+  private final int nBits;
+  private final ByteArrayOutputStream index = new ByteArrayOutputStream();
+  private final Set<String> uids = new HashSet<>();
+  private long position;
+  private long entries;
+  private long bigFiles;
+  private long contentBytes;
+  private long storedBytes;
+  private boolean started;
+  private boolean finished;
+
+  private ShardWriter(OutputStream out, String shardName, int nBits) {
+    this.out = out;
+    this.shardName = shardName;
+    this.nBits = nBits;
+  }
+
+  /**
+   * A writer into {@code out}.
+   *
+   * @param shardName for messages
+   * @param nBits the routing bits recorded in the seal (0 when not routed)
+   */
+  public static ShardWriter to(OutputStream out, String shardName, int nBits) {
+    if (nBits < 0 || nBits > 255) {
+      throw new IllegalArgumentException("n_bits out of range: " + nBits);
+    }
+    return new ShardWriter(out, shardName, nBits);
+  }
+
+  /** Appends an inline entry. */
+  public void add(EncodedEntry entry) throws IOException {
+    byte[] uid = checkUid(entry.uid());
+    byte[] meta = metaBytes(entry.crc32c(), entry.createdAt(), entry.meta());
+    start();
+    long offset = position;
+    out.write(entry.stored(), entry.storedOffset(), entry.storedLength());
+    position += entry.storedLength();
+    IndexCodec.writeInline(index, uid, offset, entry.storedLength(), entry.codec(), entry.uncompressedSize(), meta);
+    entries++;
+    contentBytes += entry.uncompressedSize();
+    storedBytes += entry.storedLength();
+  }
+
+  /**
+   * Records a BigFile entry; its content must already be stored as {@code _bigFiles/<sha256>} beside
+   * the shard.
+   */
+  public void addBigFile(String uid, String sha256, long size, String createdAt, Map<String, ?> meta)
+      throws IOException {
+    byte[] uidBytes = checkUid(uid);
+    if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("BigFile hash must be 64 lowercase hex characters: " + sha256);
+    }
+    if (size < 0) {
+      throw new IllegalArgumentException("Negative BigFile size " + size + " for '" + uid + "'");
+    }
+    byte[] metaBytes = metaBytes(IndexEntry.NO_CHECKSUM, createdAt, meta);
+    start();
+    IndexCodec.writeBigFile(index, uidBytes, sha256, size, metaBytes);
+    entries++;
+    bigFiles++;
+    contentBytes += size;
+  }
+
+  /** Writes seal, index and footer and flushes. The stream is left open. */
+  public ShardSummary finish() throws IOException {
+    if (finished) {
+      throw new IllegalStateException("ShardWriter for " + shardName + " is already finished");
+    }
+    start();
+    finished = true;
+    byte[] entryCount =
+        ByteBuffer.allocate(INDEX_COUNT_LENGTH).order(ByteOrder.LITTLE_ENDIAN).putInt((int) entries).array();
+    byte[] body = index.toByteArray();
+    byte[] indexBytes = new byte[entryCount.length + body.length];
+    System.arraycopy(entryCount, 0, indexBytes, 0, entryCount.length);
+    System.arraycopy(body, 0, indexBytes, entryCount.length, body.length);
+    out.write(Seal.encode(VERSION_2, nBits, entries, indexBytes, position));
+    position += SEAL_SIZE;
+    out.write(indexBytes);
+    position += indexBytes.length;
+    ByteBuffer footer = ByteBuffer.allocate(FOOTER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    footer.put(FOOTER_MAGIC).putLong(indexBytes.length);
+    out.write(footer.array());
+    position += FOOTER_SIZE;
+    out.flush();
+    return new ShardSummary(entries, bigFiles, position, contentBytes, storedBytes);
+  }
+
+  /** Bytes written so far; also the offset the next payload would get. */
+  public long position() {
+    return position;
+  }
+
+  public long entries() {
+    return entries;
+  }
+
+  /** Bytes the shard would have if finished now, for size-bounded planning. */
+  public long projectedSize() {
+    return position + (started ? 0 : HEADER_SIZE) + SEAL_SIZE + INDEX_COUNT_LENGTH + index.size() + FOOTER_SIZE;
+  }
+
+  private void start() throws IOException {
+    if (finished) {
+      throw new IllegalStateException("ShardWriter is closed.");
+    }
+    if (!started) {
+      started = true;
+      ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+      header.put(HEADER_MAGIC).put((byte) VERSION_2).put(new byte[HEADER_RESERVED_LENGTH]);
+      out.write(header.array());
+      position = HEADER_SIZE;
+    }
+  }
+
+  private byte[] checkUid(String uid) {
+    if (finished) {
+      throw new IllegalStateException("ShardWriter is closed.");
+    }
+    byte[] bytes = uidBytes(uid);
+    if (!uids.add(uid)) {
+      throw new IllegalArgumentException("UID '" + uid + "' already exists in shard.");
+    }
+    return bytes;
+  }
+
+  /**
+   * The UTF-8 bytes of a uid that the format can hold.
+   *
+   * @throws IllegalArgumentException if the uid is empty, not encodable as UTF-8 (a lone surrogate)
+   *     or longer than 65535 bytes
+   */
+  public static byte[] uidBytes(String uid) {
+    if (uid == null || uid.isEmpty()) {
+      throw new IllegalArgumentException("uid must not be empty");
+    }
+    ByteBuffer encoded;
+    try {
+      encoded =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(uid));
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("uid is not valid Unicode (lone surrogate): " + abbreviate(uid));
+    }
+    if (encoded.remaining() > MAX_UID_BYTES) {
+      throw new IllegalArgumentException(
+          "uid is " + encoded.remaining() + " bytes of UTF-8, the format allows at most 65535: " + abbreviate(uid));
+    }
+    byte[] bytes = new byte[encoded.remaining()];
+    encoded.get(bytes);
+    return bytes;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+  }
+
+  private static byte[] metaBytes(long crc32c, String createdAt, Map<String, ?> meta) {
+    String json = MetaJson.write(MetaJson.withReserved(crc32c, createdAt, meta));
+    return json == null ? new byte[0] : json.getBytes(StandardCharsets.US_ASCII);
+  }
+}

@@ -1,0 +1,2 @@
+/** The .des shard file format (docs/format.md): writer, reader, index, seal and corruption errors. */
+package io.des.format;

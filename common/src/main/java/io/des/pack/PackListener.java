@@ -1,0 +1,15 @@
+package io.des.pack;
+
+/** Progress callbacks of a pack run; called from the writer thread. */
+public interface PackListener {
+  PackListener NONE = new PackListener() {};
+
+  /** The run will pack this many files and bytes (after skipping what is already packed). */
+  default void planned(long files, long bytes) {}
+
+  /** One more file was written. */
+  default void packed(long bytes) {}
+
+  /** A shard became live. */
+  default void shardCommitted(String name, long entries, long bytes) {}
+}
