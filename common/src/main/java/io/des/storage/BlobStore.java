@@ -14,6 +14,10 @@ import java.util.stream.Stream;
  * backends to it. Keys are {@link BlobPath}s relative to the store's root. All methods are
  * thread-safe.
  *
+ * <p>Portability: a key must not also be a folder of other keys ({@code a} and {@code a/b}); S3
+ * allows it but a local disk cannot hold both, and the second write fails with a {@link
+ * StorageException}.
+ *
  * <p>Errors: a missing blob is {@link BlobNotFoundException}; everything else is a {@link
  * StorageException} whose subclass says whether a retry is safe.
  */
@@ -27,7 +31,8 @@ public interface BlobStore extends Closeable {
 
   /**
    * Opens {@code length} bytes starting at {@code offset} as a stream, with one ranged request.
-   * {@code length} 0 gives an empty stream without a request to the backend for the payload.
+   * {@code length} 0 gives an empty stream without contacting the backend, so without checking that
+   * the blob exists.
    *
    * @throws BlobNotFoundException if the blob does not exist
    * @throws StorageException if the range extends beyond the end of the blob
@@ -86,7 +91,8 @@ public interface BlobStore extends Closeable {
    * ascending key order (by UTF-16 {@link String#compareTo}, which for the ASCII keys DES writes is
    * S3's byte order). The stream is lazy: it pages through the backend as it is consumed, so memory
    * stays bounded whatever the number of blobs; close it. Blobs still being uploaded are not listed.
-   * An empty prefix lists everything.
+   * An empty prefix lists everything. A failure while the stream is consumed is thrown as an {@link
+   * java.io.UncheckedIOException} wrapping a {@link StorageException}.
    */
   Stream<BlobInfo> list(String prefix) throws IOException;
 

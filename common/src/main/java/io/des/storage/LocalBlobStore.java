@@ -1,0 +1,407 @@
+package io.des.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link BlobStore} on a local or mounted file system, one file per key under a root folder.
+ * Commits are durable (the file is fsynced before it appears, its folder after) and atomic: an
+ * exclusive create publishes a finished temporary file with a hard link, which fails if the key
+ * exists; a replace is an atomic rename. Temporary files live in {@code <root>/.des-tmp/} (so on
+ * the same file system), are never listed, and a key may not start with that folder. Files left
+ * there by a crashed process are not cleaned up automatically. Empty folders left by deletes stay.
+ *
+ * <p>On a file system without hard links the store falls back to a non-replacing move, which
+ * checks for the target and then renames: two concurrent exclusive creates of one key can then
+ * both succeed, the later one winning. A warning is logged when that happens.
+ */
+public final class LocalBlobStore implements BlobStore {
+  static final String TEMP_FOLDER = ".des-tmp";
+  private static final Logger log = LoggerFactory.getLogger(LocalBlobStore.class);
+
+  private final Path root;
+  private final Path tempFolder;
+  private volatile boolean hardLinks;
+
+  public LocalBlobStore(Path root) {
+    this(root, true);
+  }
+
+  private LocalBlobStore(Path root, boolean hardLinks) {
+    this.root = root.toAbsolutePath().normalize();
+    this.tempFolder = this.root.resolve(TEMP_FOLDER);
+    this.hardLinks = hardLinks;
+  }
+
+  /** A store that publishes with the fallback move, to test it on file systems with hard links. */
+  static LocalBlobStore withoutHardLinks(Path root) {
+    return new LocalBlobStore(root, false);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public String describe() {
+    return "file:" + root;
+  }
+
+  @Override
+  public Optional<BlobInfo> stat(BlobPath path) throws IOException {
+    Path file = file(path);
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      return attributes.isRegularFile()
+          ? Optional.of(new BlobInfo(path, attributes.size(), attributes.lastModifiedTime().toInstant()))
+          : Optional.empty();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw failure("stat", path, e);
+    }
+  }
+
+  @Override
+  public InputStream openRange(BlobPath path, long offset, long length) throws IOException {
+    BlobRanges.checkRange(path, offset, length);
+    if (length == 0) {
+      return InputStream.nullInputStream();
+    }
+    FileChannel channel = openForRead(path);
+    boolean opened = false;
+    try {
+      long size = channel.size();
+      if (BlobRanges.beyondEnd(offset, length, size)) {
+        throw BlobRanges.rangeBeyondEnd(describe(), path, offset, length, size);
+      }
+      opened = true;
+      return new FileRangeInputStream(channel, offset, length);
+    } catch (StorageException e) {
+      throw e;
+    } catch (IOException e) {
+      throw failure("read", path, e);
+    } finally {
+      if (!opened) {
+        channel.close();
+      }
+    }
+  }
+
+  @Override
+  public Tail readTail(BlobPath path, int length) throws IOException {
+    BlobRanges.checkTailLength(path, length);
+    try (FileChannel channel = openForRead(path)) {
+      long size = channel.size();
+      int count = (int) Math.min(length, size);
+      ByteBuffer buffer = ByteBuffer.allocate(count);
+      long position = size - count;
+      while (buffer.hasRemaining()) {
+        int read = channel.read(buffer, position + buffer.position());
+        if (read < 0) {
+          throw new StorageException(
+              "Blob " + path + " in " + describe() + " shrank while its tail was read");
+        }
+      }
+      return new Tail(buffer.array(), size);
+    } catch (StorageException e) {
+      throw e;
+    } catch (IOException e) {
+      throw failure("read the tail of", path, e);
+    }
+  }
+
+  @Override
+  public InputStream open(BlobPath path) throws IOException {
+    return new FileRangeInputStream(openForRead(path), 0, Long.MAX_VALUE);
+  }
+
+  @Override
+  public BlobUpload createExclusive(BlobPath path) throws IOException {
+    Path target = file(path);
+    return new LocalBlobUpload(this, path, target, newTempFile(path));
+  }
+
+  @Override
+  public BlobInfo putReplace(BlobPath path, byte[] content) throws IOException {
+    Path target = file(path);
+    Path temp = newTempFile(path);
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(content);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      createParents(path, target);
+      // rename(2) replaces atomically: readers see the old file or the new one, never a mix.
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      fsyncFolder(target.getParent());
+      return stat(path).orElseThrow(() -> failure("stat", path, new NoSuchFileException(target.toString())));
+    } catch (StorageException e) {
+      throw e;
+    } catch (IOException e) {
+      throw failure("replace", path, e);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  @Override
+  public Stream<BlobInfo> list(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    Iterator<BlobInfo> walk = new FolderWalk(prefix);
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(
+            walk, Spliterator.ORDERED | Spliterator.DISTINCT | Spliterator.NONNULL),
+        false);
+  }
+
+  @Override
+  public void delete(Collection<BlobPath> paths) throws IOException {
+    for (BlobPath path : paths) {
+      Path file = file(path);
+      try {
+        // A folder is not a blob (it holds other keys); deleting it would break their writers.
+        if (!Files.isDirectory(file)) {
+          Files.deleteIfExists(file);
+        }
+      } catch (IOException e) {
+        throw failure("delete", path, e);
+      }
+    }
+  }
+
+  /** The file of a key; rejects the temporary folder and, defensively, anything outside the root. */
+  Path file(BlobPath path) {
+    String key = path.key();
+    if (key.equals(TEMP_FOLDER) || key.startsWith(TEMP_FOLDER + "/")) {
+      throw new IllegalArgumentException(
+          "Blob key " + key + " is inside the temporary folder of " + describe());
+    }
+    Path file = root.resolve(key).normalize();
+    if (!file.startsWith(root) || file.equals(root)) {
+      throw new IllegalArgumentException("Blob key " + key + " escapes the root of " + describe());
+    }
+    return file;
+  }
+
+  /**
+   * Publishes a finished, fsynced temporary file under its key unless the key exists.
+   *
+   * @throws BlobAlreadyExistsException if the key exists; the temporary file is left to the caller
+   */
+  void publishExclusive(BlobPath path, Path temp, Path target) throws IOException {
+    createParents(path, target);
+    if (hardLinks) {
+      try {
+        Files.createLink(target, temp);
+        Files.delete(temp);
+        fsyncFolder(target.getParent());
+        return;
+      } catch (FileAlreadyExistsException e) {
+        throw alreadyExists(path, target);
+      } catch (NoSuchFileException e) {
+        throw failure("publish", path, e);
+      } catch (UnsupportedOperationException | FileSystemException e) {
+        // Linux reports a file system without hard links as EPERM (AccessDeniedException).
+        hardLinks = false;
+        log.warn("Hard links unsupported under {} ({}); exclusive creates fall back to a move "
+            + "that can let a concurrent create of the same key win", describe(), e.toString());
+      }
+    }
+    try {
+      // Not ATOMIC_MOVE: that is rename(2), which silently replaces an existing target. Without
+      // options the JDK checks that the target is absent and then renames (a small race window).
+      Files.move(temp, target);
+      fsyncFolder(target.getParent());
+    } catch (FileAlreadyExistsException e) {
+      throw alreadyExists(path, target);
+    }
+  }
+
+  private StorageException alreadyExists(BlobPath path, Path target) {
+    if (Files.isDirectory(target)) {
+      return new StorageException(
+          "Cannot create " + path + " in " + describe() + ": it is a folder of other blobs");
+    }
+    return new BlobAlreadyExistsException(describe(), path);
+  }
+
+  Path newTempFile(BlobPath path) throws IOException {
+    try {
+      Files.createDirectories(tempFolder);
+      return Files.createTempFile(tempFolder, path.name() + ".", ".tmp");
+    } catch (IOException e) {
+      throw failure("create a temporary file in " + tempFolder + " for", path, e);
+    }
+  }
+
+  private void createParents(BlobPath path, Path target) throws StorageException {
+    try {
+      Files.createDirectories(target.getParent());
+    } catch (IOException e) {
+      throw new StorageException(
+          "Cannot create the folder of " + path + " in " + describe()
+              + " (a blob on its path cannot also be a folder): " + e, e);
+    }
+  }
+
+  private FileChannel openForRead(BlobPath path) throws IOException {
+    Path file = file(path);
+    // Linux opens folders for reading; a folder holds other keys and is not a blob.
+    if (Files.isDirectory(file)) {
+      throw new BlobNotFoundException(describe(), path);
+    }
+    try {
+      return FileChannel.open(file, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      throw new BlobNotFoundException(describe(), path);
+    } catch (IOException e) {
+      throw failure("open", path, e);
+    }
+  }
+
+  /** Makes a rename or link durable; some platforms cannot open folders, and then it is skipped. */
+  static void fsyncFolder(Path folder) {
+    try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      log.debug("Cannot fsync folder {}: {}", folder, e.toString());
+    }
+  }
+
+  StorageException failure(String action, BlobPath path, IOException cause) {
+    return new StorageException(
+        "Cannot " + action + " " + path + " in " + describe() + ": " + cause, cause);
+  }
+
+  /** One folder entry that may hold keys with the listed prefix. */
+  private record Entry(Path file, String key, BasicFileAttributes attributes) {
+    boolean folder() {
+      return attributes.isDirectory();
+    }
+
+    /** Sorting folders as {@code name/} makes the walk emit keys in full-key order. */
+    String sortKey() {
+      return folder() ? key + "/" : key;
+    }
+  }
+
+  /** Depth-first walk that reads one folder at a time, so memory is bounded by the folder size. */
+  private final class FolderWalk implements Iterator<BlobInfo> {
+    private final String prefix;
+    private final Deque<Iterator<Entry>> stack = new ArrayDeque<>();
+    private BlobInfo next;
+
+    FolderWalk(String prefix) {
+      this.prefix = prefix;
+      stack.push(entries(root, "").iterator());
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && !stack.isEmpty()) {
+        Iterator<Entry> top = stack.peek();
+        if (!top.hasNext()) {
+          stack.pop();
+          continue;
+        }
+        Entry entry = top.next();
+        if (entry.folder()) {
+          stack.push(entries(entry.file(), entry.key() + "/").iterator());
+        } else {
+          next = toInfo(entry);
+        }
+      }
+      return next != null;
+    }
+
+    @Override
+    public BlobInfo next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      BlobInfo result = next;
+      next = null;
+      return result;
+    }
+
+    private BlobInfo toInfo(Entry entry) {
+      BlobPath path;
+      try {
+        path = BlobPath.of(entry.key());
+      } catch (IllegalArgumentException e) {
+        return null; // a file no BlobPath can name (e.g. a backslash in it) is not a blob
+      }
+      BasicFileAttributes attributes = entry.attributes();
+      return new BlobInfo(path, attributes.size(), attributes.lastModifiedTime().toInstant());
+    }
+
+    private List<Entry> entries(Path folder, String keyPrefix) {
+      List<Entry> entries = new ArrayList<>();
+      try (DirectoryStream<Path> children = Files.newDirectoryStream(folder)) {
+        for (Path child : children) {
+          String name = child.getFileName().toString();
+          if (keyPrefix.isEmpty() && name.equals(TEMP_FOLDER)) {
+            continue;
+          }
+          String key = keyPrefix + name;
+          BasicFileAttributes attributes;
+          try {
+            attributes = Files.readAttributes(child, BasicFileAttributes.class);
+          } catch (NoSuchFileException e) {
+            continue; // deleted since the folder was read
+          }
+          if (attributes.isDirectory() ? mayHoldPrefix(key + "/") : isListed(key, attributes)) {
+            entries.add(new Entry(child, key, attributes));
+          }
+        }
+      } catch (NoSuchFileException e) {
+        return List.of(); // no root yet, or a folder deleted since its parent was read
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            new StorageException("Cannot list " + folder + " in " + describe() + ": " + e, e));
+      }
+      entries.sort(Comparator.comparing(Entry::sortKey));
+      return entries;
+    }
+
+    private boolean isListed(String key, BasicFileAttributes attributes) {
+      return attributes.isRegularFile() && key.startsWith(prefix);
+    }
+
+    private boolean mayHoldPrefix(String folderKey) {
+      return folderKey.startsWith(prefix) || prefix.startsWith(folderKey);
+    }
+  }
+}

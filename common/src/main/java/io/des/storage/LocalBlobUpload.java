@@ -1,0 +1,117 @@
+package io.des.storage;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+
+/** An exclusive upload to a temporary file of a {@link LocalBlobStore}, published at commit. */
+final class LocalBlobUpload implements BlobUpload {
+  private static final int BUFFER_BYTES = 64 * 1024;
+
+  private final LocalBlobStore store;
+  private final BlobPath path;
+  private final Path target;
+  private final Path temp;
+  private final FileChannel channel;
+  private final BufferedOutputStream buffered;
+  private final OutputStream out = new UploadStream();
+  private long written;
+  private UploadState state = UploadState.OPEN;
+
+  LocalBlobUpload(LocalBlobStore store, BlobPath path, Path target, Path temp) throws IOException {
+    this.store = store;
+    this.path = path;
+    this.target = target;
+    this.temp = temp;
+    try {
+      this.channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      Files.deleteIfExists(temp);
+      throw store.failure("open a temporary file for", path, e);
+    }
+    this.buffered = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES);
+  }
+
+  @Override
+  public OutputStream out() {
+    return out;
+  }
+
+  @Override
+  public long written() {
+    return written;
+  }
+
+  @Override
+  public BlobInfo commit() throws IOException {
+    state.checkCanCommit(path);
+    boolean published = false;
+    try {
+      buffered.flush();
+      channel.force(true);
+      channel.close();
+      // The link shares the temporary file's inode, hence its modification time.
+      Instant lastModified = Files.getLastModifiedTime(temp).toInstant();
+      store.publishExclusive(path, temp, target);
+      published = true;
+      state = UploadState.COMMITTED;
+      return new BlobInfo(path, written, lastModified);
+    } catch (StorageException e) {
+      throw e;
+    } catch (IOException e) {
+      throw store.failure("commit", path, e);
+    } finally {
+      if (!published) {
+        close();
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (state != UploadState.OPEN) {
+      return;
+    }
+    state = UploadState.ABORTED;
+    try {
+      channel.close();
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** Counts bytes and keeps {@link #close()} from closing the file: only commit may do that. */
+  private final class UploadStream extends OutputStream {
+    @Override
+    public void write(int b) throws IOException {
+      state.checkCanWrite(path);
+      buffered.write(b);
+      written++;
+    }
+
+    @Override
+    public void write(byte[] bytes, int from, int count) throws IOException {
+      state.checkCanWrite(path);
+      buffered.write(bytes, from, count);
+      written += count;
+    }
+
+    @Override
+    public void flush() throws IOException {
+      if (state == UploadState.OPEN) {
+        buffered.flush();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+}
