@@ -1,12 +1,11 @@
 package io.des.format;
 
-import com.github.luben.zstd.ZstdInputStream;
 import io.des.codec.Codec;
+import io.des.codec.Compressors;
 import io.des.storage.StorageException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import net.jpountz.lz4.LZ4FrameInputStream;
 
 /**
  * Decodes stored entry bytes as a stream. A decoder failure is corruption of the shard, reported as
@@ -18,8 +17,9 @@ final class PayloadDecoding {
   static InputStream decoding(Codec codec, InputStream stored, long expectedSize, String where) throws IOException {
     return switch (codec) {
       case NONE -> stored;
-      case ZSTD -> new DecoderErrors(new ZstdInputStream(stored), codec, where);
-      case LZ4 -> new DecoderErrors(new LZ4FrameInputStream(stored), codec, where);
+      // Bounded decoders: never more than expectedSize is produced or allocated; python-lz4's
+      // linked-block frames are read too (lz4-java's own frame reader rejects them).
+      case ZSTD, LZ4 -> new DecoderErrors(Compressors.decompressingStream(codec, stored, expectedSize), codec, where);
     };
   }
 
