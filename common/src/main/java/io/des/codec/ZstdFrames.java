@@ -1,12 +1,15 @@
 package io.des.codec;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdException;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * zstd through zstd-jni: one-shot frames with the content size in the header, no checksum, no
@@ -40,8 +43,44 @@ final class ZstdFrames {
       throw new IllegalArgumentException("Content of " + len + " bytes is too large for one zstd frame");
     }
     byte[] dst = new byte[(int) bound];
-    long n = Zstd.compressByteArray(dst, 0, dst.length, src, off, len, effectiveLevel(level));
-    return Arrays.copyOf(dst, (int) n);
+    ZstdCompressCtx ctx = borrow();
+    try {
+      // Set every parameter each time: a pooled context remembers the previous caller's.
+      ctx.setLevel(effectiveLevel(level)).setChecksum(false).setContentSize(true);
+      int n = ctx.compressByteArray(dst, 0, dst.length, src, off, len);
+      return Arrays.copyOf(dst, n);
+    } finally {
+      giveBack(ctx);
+    }
+  }
+
+  /*
+   * Creating a compression context costs about as much as compressing 4 KiB, so contexts are
+   * pooled: small files are DES's common case. The pool is bounded (a context holds native memory
+   * sized for the largest input it compressed, and zstd-jni frees it only on close), never shared
+   * by two threads at once, and contexts beyond the bound are closed.
+   */
+  private static final int POOL_SIZE = 2 * Runtime.getRuntime().availableProcessors();
+  private static final ConcurrentLinkedQueue<ZstdCompressCtx> POOL = new ConcurrentLinkedQueue<>();
+  private static final AtomicInteger POOLED = new AtomicInteger();
+
+  private static ZstdCompressCtx borrow() {
+    ZstdCompressCtx ctx = POOL.poll();
+    if (ctx == null) {
+      return new ZstdCompressCtx();
+    }
+    POOLED.decrementAndGet();
+    return ctx;
+  }
+
+  private static void giveBack(ZstdCompressCtx ctx) {
+    if (POOLED.incrementAndGet() <= POOL_SIZE) {
+      ctx.reset();
+      POOL.offer(ctx);
+    } else {
+      POOLED.decrementAndGet();
+      ctx.close();
+    }
   }
 
   static byte[] decompress(byte[] src, int off, int len, int expected) throws CodecException {

@@ -116,6 +116,28 @@ class CodecBombTest {
   }
 
   @Test
+  void overrunIsReportedEvenWhenTheCallerStopsAtTheExpectedSize() throws IOException {
+    for (Codec codec : Codec.values()) {
+      byte[] stored = codec == Codec.NONE ? new byte[11] : codec == Codec.ZSTD ? zstdStreamedBomb : lz4WithoutContentSize(lz4Bomb);
+      try (InputStream in = Compressors.decompressingStream(codec, new ByteArrayInputStream(stored), 10)) {
+        byte[] buf = new byte[10];
+        // Never asks for more than the 10 bytes it wants (readNBytes would make a final 0-byte read).
+        ThrowingCallable readExactlyTen =
+            () -> {
+              for (int got = 0; got < 10; ) {
+                got += in.read(buf, got, 10 - got);
+              }
+            };
+        assertThatThrownBy(readExactlyTen)
+            .as("%s", codec)
+            .isExactlyInstanceOf(CodecException.class)
+            .hasMessageEndingWith("size mismatch: expected 10, got more than 10");
+        assertThatThrownBy(in::read).as("%s after the failure", codec).isExactlyInstanceOf(CodecException.class);
+      }
+    }
+  }
+
+  @Test
   void zstdStreamRefusesAWindowLargerThanEightMegabytesForASmallEntry() throws IOException {
     byte[] content = text(1000, 2);
     ByteArrayOutputStream bos = new ByteArrayOutputStream();

@@ -11,6 +11,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.stream.Stream;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import org.junit.jupiter.api.Test;
@@ -226,6 +227,35 @@ class CodecTest {
     for (Codec codec : Codec.values()) {
       InputStream in = Compressors.decompressingStream(codec, failing, 10);
       assertThatThrownBy(() -> in.read(new byte[10], 0, 10)).as("%s", codec).isSameAs(storageFailure);
+    }
+  }
+
+  @Test
+  void compressorsAreSafeToShareAcrossThreads() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 150; i++) {
+                    byte[] content = text(100 + (i * 997 + thread * 131) % 70_000, thread * 1000L + i);
+                    Codec codec = Codec.values()[i % 3];
+                    int level = codec == Codec.ZSTD ? 1 + i % 9 : i % 10;
+                    byte[] stored = Compressors.compress(codec, level, content, 0, content.length);
+                    assertThat(Compressors.decompress(codec, stored, 0, stored.length, content.length))
+                        .isEqualTo(content);
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 }
