@@ -63,6 +63,12 @@ final class PackCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Encoder threads (default: number of cores).")
   Integer threads;
 
+  @Option(names = "--parallel-shards", paramLabel = "N", defaultValue = "4", description = "Shards of different keys written at once (default: ${DEFAULT-VALUE}).")
+  int parallelShards;
+
+  @Option(names = "--memory-budget", paramLabel = "BYTES", defaultValue = "67108864", description = "File content held in memory at once (default: ${DEFAULT-VALUE}).")
+  long memoryBudget;
+
   @Option(names = "--batch-files", paramLabel = "N", defaultValue = "1000000", description = "Files validated and packed per batch; bounds memory for huge inputs (default: ${DEFAULT-VALUE}).")
   int batchFiles;
 
@@ -95,7 +101,9 @@ final class PackCommand implements Callable<Integer> {
       PackOptions options = PackOptions.defaults(nBits)
           .withMaxShardSize(maxShardSize)
           .withBigFileThreshold(bigFileThreshold)
-          .withCompression(policy());
+          .withCompression(policy())
+          .withParallelShards(parallelShards)
+          .withMemoryBudget(memoryBudget);
       if (threads != null) {
         options = options.withThreads(threads);
       }

@@ -43,7 +43,7 @@ final class Progress implements PackListener {
     packed(size);
   }
 
-  private void maybeDraw() {
+  private synchronized void maybeDraw() {
     if (!enabled) {
       return;
     }
@@ -56,7 +56,7 @@ final class Progress implements PackListener {
     draw(false);
   }
 
-  void finish() {
+  synchronized void finish() {
     if (enabled && lastDraw != 0) {
       draw(true);
     }

@@ -1,6 +1,6 @@
 package io.des.pack;
 
-/** Progress callbacks of a pack run; called from the writer thread. */
+/** Progress callbacks of a pack run; called from several writer threads at once, so implementations must be thread-safe. */
 public interface PackListener {
   PackListener NONE = new PackListener() {};
 

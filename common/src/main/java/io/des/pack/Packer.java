@@ -4,7 +4,6 @@ import io.des.archive.Archive;
 import io.des.catalog.CatalogState;
 import io.des.catalog.LiveShard;
 import io.des.catalog.ShardName;
-import io.des.format.EncodedEntry;
 import io.des.format.IndexEntry;
 import io.des.format.ShardSummary;
 import io.des.format.ShardWriter;
@@ -12,27 +11,29 @@ import io.des.routing.ShardKey;
 import io.des.storage.BlobAlreadyExistsException;
 import io.des.storage.BlobInfo;
 import io.des.storage.BlobPath;
-import io.des.storage.BlobStore;
 import io.des.storage.BlobUpload;
 import java.io.IOException;
-import java.util.ArrayDeque;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
  * Packs validated files into shards of an {@link Archive}, by streaming. For each shard key: files
  * already in a live shard are skipped (re-running a pack is harmless), the rest are split by size,
- * each shard is encoded on {@code threads} threads while one thread writes it in input order (so
- * output is deterministic), uploaded with an exclusive create under a fresh sequence number, and
- * made live by a catalog commit. An interrupted run leaves no shard visible that the catalog does
- * not list, and can simply be run again.
+ * each shard is encoded on the shared encoder threads and written in input order (so output is
+ * deterministic), uploaded with an exclusive create under a fresh sequence number, and made live
+ * by a catalog commit. Keys are written {@code parallelShards} at a time so that one shard's
+ * durable commit overlaps another's encoding. An interrupted run leaves no shard visible that the
+ * catalog does not list, and can simply be run again.
  */
 public final class Packer implements AutoCloseable {
   private static final int MAX_NAME_ATTEMPTS = 100;
@@ -41,7 +42,8 @@ public final class Packer implements AutoCloseable {
   private final PackOptions options;
   private final PackListener listener;
   private final ExecutorService encoders;
-  private final BigFileUploader bigFiles;
+  private final ExecutorService keyWriters;
+  private final ShardPipeline pipeline;
 
   public Packer(Archive archive, PackOptions options, PackListener listener) {
     if (archive.router().nBits() != options.nBits()) {
@@ -51,77 +53,56 @@ public final class Packer implements AutoCloseable {
     this.archive = archive;
     this.options = options;
     this.listener = listener;
-    this.encoders = Executors.newFixedThreadPool(options.threads(), r -> {
-      Thread t = new Thread(r, "des-encoder");
-      t.setDaemon(true);
-      return t;
-    });
-    this.bigFiles = new BigFileUploader(archive.store());
+    this.encoders = Executors.newFixedThreadPool(options.threads(), daemon("des-encoder"));
+    this.keyWriters = Executors.newFixedThreadPool(options.parallelShards(), daemon("des-shard-writer"));
+    this.pipeline = new ShardPipeline(options, encoders, new MemoryBudget(options.memoryBudget()), new BigFileUploader(archive.store()), listener);
   }
+
+  /** What one key needs: the files not packed yet and the first free sequence number. */
+  private record KeyPlan(ShardKey key, List<PlannedFile> fresh, long skipped, int nextSeq, List<InputProblem> conflicts) {}
+
+  /** What one key produced. */
+  private record KeyResult(List<String> shards, long files, long bigFiles, long content, long stored) {}
 
   /** Validates and packs a batch of files. */
   public PackReport pack(List<SourceFile> files) throws IOException, InvalidInputException {
     long start = System.nanoTime();
     Map<ShardKey, List<PlannedFile>> byKey = PackPlanner.plan(files, archive.router());
-    Map<ShardKey, List<PlannedFile>> todo = new HashMap<>();
+    List<KeyPlan> plans = runAll(byKey.entrySet().stream()
+        .map(e -> (Callable<KeyPlan>) () -> planKey(e.getKey(), e.getValue()))
+        .toList());
+    List<InputProblem> conflicts = new ArrayList<>();
     long skipped = 0;
     long plannedFiles = 0;
     long plannedBytes = 0;
-    List<InputProblem> conflicts = new ArrayList<>();
-    for (Map.Entry<ShardKey, List<PlannedFile>> e : byKey.entrySet()) {
-      Map<String, IndexEntry> packed = packedEntries(e.getKey());
-      List<PlannedFile> fresh = new ArrayList<>();
-      for (PlannedFile f : e.getValue()) {
-        IndexEntry existing = packed.get(f.source().uid());
-        if (existing == null) {
-          fresh.add(f);
-          plannedFiles++;
-          plannedBytes += f.size();
-        } else if (existing.contentSize() == f.size()) {
-          skipped++;
-        } else {
-          conflicts.add(new InputProblem(f.source().line(),
-              "UID '" + f.source().uid() + "' is already packed with " + existing.contentSize()
-                  + " bytes, the source has " + f.size() + "; DES never overwrites a packed file"));
-        }
-      }
-      todo.put(e.getKey(), fresh);
+    for (KeyPlan p : plans) {
+      conflicts.addAll(p.conflicts());
+      skipped += p.skipped();
+      plannedFiles += p.fresh().size();
+      plannedBytes += p.fresh().stream().mapToLong(PlannedFile::size).sum();
     }
     if (!conflicts.isEmpty()) {
       throw new InvalidInputException(conflicts);
     }
     listener.planned(plannedFiles, plannedBytes);
+    List<KeyResult> results = runAll(plans.stream()
+        .filter(p -> !p.fresh().isEmpty())
+        .map(p -> (Callable<KeyResult>) () -> packKey(p))
+        .toList());
     List<String> shards = new ArrayList<>();
-    long packedFiles = 0;
-    long big = 0;
-    long content = 0;
-    long stored = 0;
-    for (Map.Entry<ShardKey, List<PlannedFile>> e : byKey.entrySet()) {
-      List<PlannedFile> fresh = todo.get(e.getKey());
-      if (fresh.isEmpty()) {
-        continue;
-      }
-      int nextSeq = nextFreeSeq(e.getKey());
-      for (List<PlannedFile> shardFiles : PackPlanner.split(fresh, options.maxShardSize(), options.bigFileThreshold())) {
-        Written w = writeShard(e.getKey(), nextSeq, shardFiles);
-        nextSeq = w.name.seq() + 1;
-        LiveShard live = new LiveShard(w.name.fileName(), w.summary.shardBytes(), w.summary.entries());
-        archive.catalog().commit(e.getKey(), 0, s -> s.withShard(live, options.nBits()));
-        listener.shardCommitted(live.name(), live.entries(), live.size());
-        shards.add(live.name());
-        packedFiles += w.summary.entries();
-        big += w.summary.bigFiles();
-        content += w.summary.contentBytes();
-        stored += w.summary.shardBytes() + w.bigFileBytes;
-      }
+    long packed = 0, big = 0, content = 0, stored = 0;
+    for (KeyResult r : results) {
+      shards.addAll(r.shards());
+      packed += r.files();
+      big += r.bigFiles();
+      content += r.content();
+      stored += r.stored();
     }
-    return new PackReport(shards, packedFiles, skipped, big, content, stored, System.nanoTime() - start);
+    return new PackReport(shards, packed, skipped, big, content, stored, System.nanoTime() - start);
   }
 
-  private record Written(ShardName name, ShardSummary summary, long bigFileBytes) {}
-
-  /** Entries already live for a key, by uid. */
-  private Map<String, IndexEntry> packedEntries(ShardKey key) throws IOException {
+  /** Loads the key's catalog once: which files are packed already, and the next free number. */
+  private KeyPlan planKey(ShardKey key, List<PlannedFile> files) throws IOException {
     CatalogState state = archive.catalog().load(key);
     Map<String, IndexEntry> packed = new HashMap<>();
     for (LiveShard shard : state.shards()) {
@@ -129,30 +110,69 @@ public final class Packer implements AutoCloseable {
         packed.put(entry.uid(), entry);
       }
     }
-    return packed;
+    List<PlannedFile> fresh = new ArrayList<>();
+    List<InputProblem> conflicts = new ArrayList<>();
+    long skipped = 0;
+    for (PlannedFile f : files) {
+      IndexEntry existing = packed.get(f.source().uid());
+      if (existing == null) {
+        fresh.add(f);
+      } else if (existing.contentSize() == f.size()) {
+        skipped++;
+      } else {
+        conflicts.add(new InputProblem(f.source().line(),
+            "UID '" + f.source().uid() + "' is already packed with " + existing.contentSize()
+                + " bytes, the source has " + f.size() + "; DES never overwrites a packed file"));
+      }
+    }
+    // Generation 0 was made by listing the key's files, so its nextSeq already covers orphans.
+    boolean listed = state.generation() == 0;
+    int nextSeq = fresh.isEmpty() || listed ? state.nextSeq() : Math.max(state.nextSeq(), highestListedSeq(key) + 1);
+    return new KeyPlan(key, fresh, skipped, nextSeq, conflicts);
   }
 
-  /** The first sequence number above every shard of the key, live or orphaned by a crash. */
-  private int nextFreeSeq(ShardKey key) throws IOException {
-    int next = archive.catalog().load(key).nextSeq();
+  /** The highest sequence number of any shard file of the key, live or orphaned by a crash; -1 if none. */
+  private int highestListedSeq(ShardKey key) throws IOException {
+    int highest = -1;
     try (Stream<BlobInfo> listing = archive.store().list(key.prefix())) {
       for (BlobInfo info : (Iterable<BlobInfo>) listing::iterator) {
         var name = ShardName.parse(info.path().key());
         if (name.isPresent() && name.get().key().equals(key)) {
-          next = Math.max(next, name.get().seq() + 1);
+          highest = Math.max(highest, name.get().seq());
         }
       }
     }
-    return next;
+    return highest;
   }
+
+  private KeyResult packKey(KeyPlan plan) throws IOException {
+    List<String> shards = new ArrayList<>();
+    long files = 0, big = 0, content = 0, stored = 0;
+    int nextSeq = plan.nextSeq();
+    for (List<PlannedFile> shardFiles : PackPlanner.split(plan.fresh(), options.maxShardSize(), options.bigFileThreshold())) {
+      Written w = writeShard(plan.key(), nextSeq, shardFiles);
+      nextSeq = w.name().seq() + 1;
+      LiveShard live = new LiveShard(w.name().fileName(), w.summary().shardBytes(), w.summary().entries());
+      archive.catalog().commit(plan.key(), 0, s -> s.withShard(live, options.nBits()));
+      listener.shardCommitted(live.name(), live.entries(), live.size());
+      shards.add(live.name());
+      files += w.summary().entries();
+      big += w.summary().bigFiles();
+      content += w.summary().contentBytes();
+      stored += w.summary().shardBytes() + w.bigFileBytes();
+    }
+    return new KeyResult(shards, files, big, content, stored);
+  }
+
+  private record Written(ShardName name, ShardSummary summary, long bigFileBytes) {}
 
   private Written writeShard(ShardKey key, int seq, List<PlannedFile> files) throws IOException {
     for (int attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) {
       ShardName name = ShardName.first(key, seq + attempt);
-      BlobStore store = archive.store();
-      try (BlobUpload upload = store.createExclusive(BlobPath.of(name.fileName()))) {
+      BlobPath path = BlobPath.of(name.fileName());
+      try (BlobUpload upload = archive.store().createExclusive(path)) {
         ShardWriter writer = ShardWriter.to(upload.out(), name.fileName(), options.nBits());
-        long bigBytes = writeEntries(writer, BlobPath.of(name.fileName()), files);
+        long bigBytes = pipeline.write(writer, path, files);
         ShardSummary summary = writer.finish();
         upload.commit();
         return new Written(name, summary, bigBytes);
@@ -163,63 +183,46 @@ public final class Packer implements AutoCloseable {
     throw new IOException("No free shard name for " + key + " after " + MAX_NAME_ATTEMPTS + " attempts from seq " + seq);
   }
 
-  /** Encodes on the pool, writes in order; at most {@code inFlight} entries are held at once. */
-  private long writeEntries(ShardWriter writer, BlobPath shard, List<PlannedFile> files) throws IOException {
-    ArrayDeque<CompletableFuture<EncodedEntry>> window = new ArrayDeque<>();
-    ArrayDeque<PlannedFile> pending = new ArrayDeque<>();
-    long bigBytes = 0;
-    int next = 0;
-    try {
-      while (next < files.size() || !pending.isEmpty()) {
-        while (next < files.size() && window.size() < options.inFlight()) {
-          PlannedFile f = files.get(next++);
-          pending.add(f);
-          if (f.size() > options.bigFileThreshold()) {
-            window.add(CompletableFuture.completedFuture(null));
-          } else {
-            window.add(CompletableFuture.supplyAsync(() -> {
-              try {
-                return EntryEncoder.encode(f, options.compression());
-              } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            }, encoders));
-          }
-        }
-        PlannedFile f = pending.poll();
-        EncodedEntry entry = await(window.poll(), f);
-        if (entry == null) {
-          String sha = bigFiles.upload(shard, f);
-          writer.addBigFile(f.source().uid(), sha, f.size(), CreatedAtMeta.format(f.source().createdAt().instant()), null);
-          bigBytes += f.size();
-        } else {
-          writer.add(entry);
-        }
-        listener.packed(f.size());
-      }
-    } finally {
-      window.forEach(w -> w.cancel(true));
+  /** Runs the tasks on the key writers, in order of results; the first failure cancels the rest. */
+  private <T> List<T> runAll(List<Callable<T>> tasks) throws IOException {
+    List<Future<T>> futures = new ArrayList<>(tasks.size());
+    for (Callable<T> task : tasks) {
+      futures.add(keyWriters.submit(task));
     }
-    return bigBytes;
-  }
-
-  private static EncodedEntry await(CompletableFuture<EncodedEntry> future, PlannedFile f) throws IOException {
+    List<T> results = new ArrayList<>(tasks.size());
     try {
-      return future.get();
+      for (Future<T> f : futures) {
+        results.add(f.get());
+      }
+      return results;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("Interrupted while packing " + f.source().path());
+      throw new InterruptedIOException("Interrupted while packing");
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+      Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
       if (cause instanceof IOException io) {
         throw io;
       }
-      throw new IOException("Failed to encode " + f.source().path() + ": " + cause, cause);
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(cause);
+    } finally {
+      futures.forEach(f -> f.cancel(true));
     }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   @Override
   public void close() {
+    keyWriters.shutdownNow();
     encoders.shutdownNow();
   }
 }

@@ -101,6 +101,9 @@ final class LocalFolderWalk implements Iterator<BlobInfo> {
           continue;
         }
         String key = keyPrefix + name;
+        if (!key.startsWith(prefix) && !prefix.startsWith(key + "/")) {
+          continue; // cannot be or hold a listed key: skip the stat (listing a prefix of a big folder)
+        }
         BasicFileAttributes attributes;
         try {
           attributes = Files.readAttributes(child, BasicFileAttributes.class);

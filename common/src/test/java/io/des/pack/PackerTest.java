@@ -134,6 +134,20 @@ class PackerTest {
   }
 
   @Test
+  void outputDoesNotDependOnParallelismOrTheMemoryBudget() throws Exception {
+    List<SourceFile> files = files(200, 10);
+    PackOptions wide = PackOptions.defaults(8).withThreads(2).withParallelShards(8).withMaxShardSize(5_000);
+    // A budget smaller than most files: each entry then goes through alone, and still nothing blocks.
+    PackOptions narrow = PackOptions.defaults(8).withThreads(1).withParallelShards(1).withMaxShardSize(5_000).withMemoryBudget(100);
+    PackReport a = pack(archive(tmp.resolve("a")), wide, files);
+    PackReport b = pack(archive(tmp.resolve("b")), narrow, files);
+    assertThat(a.shards()).isEqualTo(b.shards());
+    for (String name : shardFiles(tmp.resolve("a"))) {
+      assertThat(Files.readAllBytes(tmp.resolve("b").resolve(name))).as(name).isEqualTo(Files.readAllBytes(tmp.resolve("a").resolve(name)));
+    }
+  }
+
+  @Test
   void filesAboveTheThresholdBecomeBigFiles() throws Exception {
     List<SourceFile> files = files(10, 6);
     Archive archive = archive(tmp.resolve("store"));
