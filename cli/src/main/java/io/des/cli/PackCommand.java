@@ -10,7 +10,9 @@ import io.des.pack.InputProblem;
 import io.des.pack.InvalidInputException;
 import io.des.pack.ManifestReader;
 import io.des.pack.PackOptions;
+import io.des.pack.PackPlanner;
 import io.des.pack.PackReport;
+import io.des.pack.SourceSink;
 import io.des.pack.Packer;
 import io.des.pack.SourceFile;
 import io.des.storage.BlobStore;
@@ -66,11 +68,13 @@ final class PackCommand implements Callable<Integer> {
   @Option(names = "--parallel-shards", paramLabel = "N", defaultValue = "4", description = "Shards of different keys written at once (default: ${DEFAULT-VALUE}).")
   int parallelShards;
 
-  @Option(names = "--memory-budget", paramLabel = "BYTES", defaultValue = "67108864", description = "File content held in memory at once (default: ${DEFAULT-VALUE}).")
-  long memoryBudget;
+  @Option(names = "--memory-budget", paramLabel = "BYTES", description = "File content held in memory at once (default: an eighth of the heap, at most 64 MiB).")
+  Long memoryBudget;
 
-  @Option(names = "--batch-files", paramLabel = "N", defaultValue = "1000000", description = "Files validated and packed per batch; bounds memory for huge inputs (default: ${DEFAULT-VALUE}).")
-  int batchFiles;
+  @Option(names = "--batch-files", paramLabel = "N", description = {
+      "Files planned and packed per batch: memory grows with it, not with the input",
+      "(default: about one file per KiB of half the heap, 10,000 to 1,000,000)."})
+  Integer batchFiles;
 
   @Option(names = "--no-progress", description = "Do not print progress.")
   boolean noProgress;
@@ -103,36 +107,78 @@ final class PackCommand implements Callable<Integer> {
           .withBigFileThreshold(bigFileThreshold)
           .withCompression(policy())
           .withParallelShards(parallelShards)
-          .withMemoryBudget(memoryBudget);
+          .withMemoryBudget(memoryBudget != null ? memoryBudget : Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8));
       if (threads != null) {
         options = options.withThreads(threads);
       }
-      List<SourceFile> batch = new ArrayList<>();
+      // Pass 1 checks every file and writes nothing, so bad input never leaves half a pack behind.
       List<InputProblem> problems = new ArrayList<>();
-      if (folder != null) {
-        FolderScanner.scan(folder, batch::add);
-      } else {
-        ManifestReader.read(manifest, batch::add, problems::add);
-      }
+      forEachSource(f -> {
+        InputProblem problem = PackPlanner.validate(f, archive.router());
+        if (problem != null) {
+          problems.add(problem);
+        }
+      }, problems::add);
       if (!problems.isEmpty()) {
         err.println("des pack: " + new InvalidInputException(problems).getMessage());
         return DesCommand.BAD_INPUT;
       }
+      // Pass 2 packs in batches: memory follows the batch size, not the input size.
       Progress progress = new Progress(err, "packing", !noProgress);
       List<PackReport> reports = new ArrayList<>();
+      int perBatch = batchFiles != null ? batchFiles : defaultBatchFiles();
       try (Packer packer = new Packer(archive, options, progress)) {
-        for (int from = 0; from < batch.size(); from += batchFiles) {
-          reports.add(packer.pack(batch.subList(from, Math.min(batch.size(), from + batchFiles))));
+        List<SourceFile> batch = new ArrayList<>();
+        forEachSource(f -> {
+          batch.add(f);
+          if (batch.size() >= perBatch) {
+            reports.add(packBatch(packer, batch));
+            batch.clear();
+          }
+        }, p -> {});
+        if (!batch.isEmpty()) {
+          reports.add(packBatch(packer, batch));
         }
-      } catch (InvalidInputException e) {
+      } catch (BatchRejected e) {
         progress.finish();
-        err.println("des pack: " + e.getMessage());
+        err.println("des pack: " + e.getCause().getMessage());
         return DesCommand.BAD_INPUT;
       }
       progress.finish();
       printSummary(out, blobs, reports);
       return DesCommand.OK;
     }
+  }
+
+  private void forEachSource(SourceSink files, java.util.function.Consumer<InputProblem> problems) throws java.io.IOException {
+    if (folder != null) {
+      FolderScanner.scan(folder, files);
+    } else {
+      ManifestReader.read(manifest, files, problems);
+    }
+  }
+
+  /** An input problem found only when a batch is planned (a duplicate uid, a changed file). */
+  private static final class BatchRejected extends java.io.IOException {
+    private static final long serialVersionUID = 1L;
+
+    BatchRejected(InvalidInputException cause) {
+      super(cause);
+    }
+  }
+
+  private static PackReport packBatch(Packer packer, List<SourceFile> batch) throws java.io.IOException {
+    try {
+      return packer.pack(List.copyOf(batch));
+    } catch (InvalidInputException e) {
+      throw new BatchRejected(e);
+    }
+  }
+
+  /** About one file per KiB of half the heap: a planned file costs a few hundred bytes. */
+  static int defaultBatchFiles() {
+    long files = Runtime.getRuntime().maxMemory() / 2 / 1024;
+    return (int) Math.max(10_000, Math.min(1_000_000, files));
   }
 
   private CompressionPolicy policy() {

@@ -58,7 +58,8 @@ public final class Archive {
           "Archive " + store.describe() + " uses n_bits " + settings.nBits() + ", not " + nBits);
     }
     int bits = settings != null ? settings.nBits() : nBits != null ? nBits : 8;
-    return new Archive(store, bits, limits, 64L << 20);
+    // The index cache takes an eighth of the heap, at most 64 MiB: memory follows -Xmx.
+    return new Archive(store, bits, limits, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8));
   }
 
   public BlobStore store() {

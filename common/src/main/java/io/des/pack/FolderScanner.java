@@ -2,44 +2,48 @@ package io.des.pack;
 
 import io.des.routing.CreatedAt;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns a folder tree into source files: the uid is the path relative to the folder with {@code /}
  * separators, created_at is the file's last-modified time in UTC. Regular files only (symbolic
- * links and hidden {@code .des-tmp} folders are skipped), in sorted path order so that the same tree
- * always packs the same way.
+ * links and {@code .des-tmp} folders are skipped). Depth first, each folder's entries in name
+ * order, so that the same tree always packs the same way; memory holds one folder listing per
+ * level, not the whole tree.
  */
 public final class FolderScanner {
   private FolderScanner() {}
 
-  public static void scan(Path root, Consumer<SourceFile> files) throws IOException {
+  public static void scan(Path root, SourceSink files) throws IOException {
     if (!Files.isDirectory(root)) {
       throw new IOException("Not a folder: " + root);
     }
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.filter(p -> !p.equals(root))
-          .sorted()
-          .forEach(p -> {
-            try {
-              BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-              if (!attrs.isRegularFile() || p.toString().contains(".des-tmp")) {
-                return;
-              }
-              String uid = root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-              CreatedAt created = CreatedAt.of(attrs.lastModifiedTime().toInstant());
-              files.accept(new SourceFile(uid, created, attrs.size(), p, p.toString()));
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
+    walk(root, root, files);
+  }
+
+  private static void walk(Path root, Path folder, SourceSink files) throws IOException {
+    List<Path> children = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
+      stream.forEach(children::add);
+    }
+    children.sort(null);
+    String separator = root.getFileSystem().getSeparator();
+    for (Path p : children) {
+      BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (attrs.isDirectory()) {
+        if (!p.getFileName().toString().equals(".des-tmp")) {
+          walk(root, p, files);
+        }
+      } else if (attrs.isRegularFile()) {
+        String uid = root.relativize(p).toString().replace(separator, "/");
+        files.accept(new SourceFile(uid, CreatedAt.of(attrs.lastModifiedTime().toInstant()), attrs.size(), p, null));
+      }
     }
   }
 }

@@ -33,7 +33,7 @@ public final class ManifestReader {
   private ManifestReader() {}
 
   /** Reads a {@code .json} or {@code .csv} manifest (by extension; JSON otherwise). */
-  public static void read(Path manifest, Consumer<SourceFile> files, Consumer<InputProblem> problems)
+  public static void read(Path manifest, SourceSink files, Consumer<InputProblem> problems)
       throws IOException {
     if (manifest.getFileName().toString().toLowerCase().endsWith(".csv")) {
       readCsv(manifest, files, problems);
@@ -42,7 +42,7 @@ public final class ManifestReader {
     }
   }
 
-  static void readJson(Path manifest, Consumer<SourceFile> files, Consumer<InputProblem> problems)
+  static void readJson(Path manifest, SourceSink files, Consumer<InputProblem> problems)
       throws IOException {
     try (InputStream in = Files.newInputStream(manifest);
         JsonParser parser = MAPPER.createParser(in)) {
@@ -64,7 +64,7 @@ public final class ManifestReader {
     }
   }
 
-  static void readCsv(Path manifest, Consumer<SourceFile> files, Consumer<InputProblem> problems)
+  static void readCsv(Path manifest, SourceSink files, Consumer<InputProblem> problems)
       throws IOException {
     CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).get();
     try (Reader reader = Files.newBufferedReader(manifest, StandardCharsets.UTF_8);
@@ -86,7 +86,7 @@ public final class ManifestReader {
 
   private static void line(
       String where, String uid, String createdAt, String size, String source,
-      Consumer<SourceFile> files, Consumer<InputProblem> problems) {
+      SourceSink files, Consumer<InputProblem> problems) throws IOException {
     if (uid == null || uid.isEmpty()) {
       problems.accept(new InputProblem(where, "uid is missing or empty"));
       return;

@@ -26,51 +26,74 @@ public final class PackPlanner {
   public static Map<ShardKey, List<PlannedFile>> plan(List<SourceFile> files, Router router) throws InvalidInputException {
     List<InputProblem> problems = new ArrayList<>();
     Map<ShardKey, List<PlannedFile>> byKey = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
-    Map<String, String> seen = new HashMap<>();
+    // One ShardKey object per key, and uids checked per key: planning holds little per file.
+    Map<ShardKey, ShardKey> keys = new HashMap<>();
+    Map<ShardKey, Map<String, SourceFile>> seen = new HashMap<>();
     for (SourceFile f : files) {
-      try {
-        ShardWriter.uidBytes(f.uid());
-      } catch (IllegalArgumentException e) {
-        problems.add(new InputProblem(f.line(), e.getMessage()));
+      Checked checked = check(f, router);
+      if (checked.problem() != null) {
+        problems.add(checked.problem());
         continue;
       }
-      ShardKey key;
-      try {
-        key = router.route(f.uid(), f.createdAt().routingDate());
-      } catch (IllegalArgumentException e) { // includes InvalidUidException
-        problems.add(new InputProblem(f.line(), e.getMessage()));
-        continue;
-      }
-      String previous = seen.putIfAbsent(key + "/" + f.uid(), f.line());
+      ShardKey key = keys.computeIfAbsent(checked.key(), k -> k);
+      SourceFile previous = seen.computeIfAbsent(key, k -> new HashMap<>()).putIfAbsent(f.uid(), f);
       if (previous != null) {
-        problems.add(new InputProblem(f.line(), "duplicate uid '" + f.uid() + "' in shard key " + key + " (first at " + previous + ")"));
+        problems.add(new InputProblem(f.line(), "duplicate uid '" + f.uid() + "' in shard key " + key + " (first at " + previous.line() + ")"));
         continue;
       }
-      long size;
-      try {
-        BasicFileAttributes attrs = Files.readAttributes(f.path(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!attrs.isRegularFile()) {
-          problems.add(new InputProblem(f.line(), "source " + f.path() + " is not a regular file"));
-          continue;
-        }
-        size = attrs.size();
-      } catch (NoSuchFileException e) {
-        problems.add(new InputProblem(f.line(), "source file does not exist: " + f.path()));
-        continue;
-      } catch (IOException e) {
-        problems.add(new InputProblem(f.line(), "cannot read source " + f.path() + ": " + e));
-        continue;
-      }
-      if (f.declaredSize() >= 0 && f.declaredSize() != size) {
-        problems.add(new InputProblem(f.line(), "size mismatch for UID '" + f.uid() + "' (expected " + f.declaredSize() + ", got " + size + ")"));
-        continue;
-      }
-      byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(new PlannedFile(f, key, size));
+      byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(new PlannedFile(f, key, checked.size()));
     }
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems);
     }
     return byKey;
+  }
+
+  /** A file's key and measured size, or why it cannot be packed. */
+  private record Checked(ShardKey key, long size, InputProblem problem) {
+    static Checked problem(SourceFile f, String reason) {
+      return new Checked(null, -1, new InputProblem(f.line(), reason));
+    }
+  }
+
+  /**
+   * Checks one file on its own (uid, date, source, size), as a streaming first pass does before
+   * anything is written; duplicates need the whole batch and are found by {@link #plan}.
+   *
+   * @return the problem, or null when the file can be packed
+   */
+  public static InputProblem validate(SourceFile f, Router router) {
+    return check(f, router).problem();
+  }
+
+  private static Checked check(SourceFile f, Router router) {
+    try {
+      ShardWriter.uidBytes(f.uid());
+    } catch (IllegalArgumentException e) {
+      return Checked.problem(f, e.getMessage());
+    }
+    ShardKey key;
+    try {
+      key = router.route(f.uid(), f.createdAt().routingDate());
+    } catch (IllegalArgumentException e) { // includes InvalidUidException
+      return Checked.problem(f, e.getMessage());
+    }
+    long size;
+    try {
+      BasicFileAttributes attrs = Files.readAttributes(f.path(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attrs.isRegularFile()) {
+        return Checked.problem(f, "source " + f.path() + " is not a regular file");
+      }
+      size = attrs.size();
+    } catch (NoSuchFileException e) {
+      return Checked.problem(f, "source file does not exist: " + f.path());
+    } catch (IOException e) {
+      return Checked.problem(f, "cannot read source " + f.path() + ": " + e);
+    }
+    if (f.declaredSize() >= 0 && f.declaredSize() != size) {
+      return Checked.problem(f, "size mismatch for UID '" + f.uid() + "' (expected " + f.declaredSize() + ", got " + size + ")");
+    }
+    return new Checked(key, size, null);
   }
 
   /**
