@@ -15,6 +15,9 @@ final class StoreOptions {
       description = "Shard store: a local folder or an S3 prefix (endpoint from AWS_ENDPOINT_URL, credentials from the AWS chain).")
   String store;
 
+  @Option(names = "--s3-endpoint", paramLabel = "URL", description = "S3-compatible endpoint (overrides AWS_ENDPOINT_URL); path-style addressing.")
+  java.net.URI s3Endpoint;
+
   @Option(names = "--n-bits", paramLabel = "N", description = "Routing bits, 4-16 (default: what the store records, else 8).")
   Integer nBits;
 
@@ -22,7 +25,7 @@ final class StoreOptions {
     if (store == null) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "Missing --store DIR|s3://bucket/prefix");
     }
-    return BlobStores.open(store);
+    return s3Endpoint == null ? BlobStores.open(store) : BlobStores.open(store, b -> b.endpoint(s3Endpoint));
   }
 
   Archive openArchive(BlobStore blobs) throws IOException {

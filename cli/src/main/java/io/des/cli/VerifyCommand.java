@@ -36,6 +36,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--key", paramLabel = "YYYYMMDD_HEX", description = "Check the shards of one shard key.") String key;
   @Option(names = "--json", description = "Print a JSON report instead of text.") boolean json;
   @Option(names = "--no-progress", description = "Do not print progress.") boolean noProgress;
+  @Option(names = {"-v", "--verbose"}, description = "List every shard, not only corrupt ones.") boolean verbose;
 
   @Override
   public Integer call() throws Exception {
@@ -65,6 +66,9 @@ final class VerifyCommand implements Callable<Integer> {
         out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(report));
       } else {
         for (ShardVerifier.Result r : results) {
+          if (r.ok() && !verbose) {
+            continue;
+          }
           out.printf("%s %s: %,d/%,d entries verified, %,d bytes%s%n", r.ok() ? "OK     " : "CORRUPT", r.shard(), r.verified(), r.entries(), r.size(),
               r.sealed() ? "" : (r.version() == 0 ? "" : ", unsealed (upstream; no checksums)"));
           for (ShardVerifier.Problem p : r.problems()) {

@@ -26,7 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link SourceFile} or an {@link InputProblem}; memory does not grow with the manifest.
  */
 public final class ManifestReader {
-  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  // Items are read one at a time from a shared parser: what follows an item is the next item.
+  private static final JsonMapper MAPPER =
+      JsonMapper.builder().disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
   private ManifestReader() {}
 

@@ -1,7 +1,6 @@
 package io.des.pack;
 
 import io.des.format.ShardWriter;
-import io.des.routing.InvalidUidException;
 import io.des.routing.Router;
 import io.des.routing.ShardKey;
 import java.io.IOException;
@@ -38,7 +37,7 @@ public final class PackPlanner {
       ShardKey key;
       try {
         key = router.route(f.uid(), f.createdAt().routingDate());
-      } catch (InvalidUidException | IllegalArgumentException e) {
+      } catch (IllegalArgumentException e) { // includes InvalidUidException
         problems.add(new InputProblem(f.line(), e.getMessage()));
         continue;
       }

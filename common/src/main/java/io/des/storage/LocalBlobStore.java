@@ -2,10 +2,8 @@ package io.des.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -14,14 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.Iterator;
-import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Spliterator;
@@ -179,7 +171,7 @@ public final class LocalBlobStore implements BlobStore {
   @Override
   public Stream<BlobInfo> list(String prefix) {
     Objects.requireNonNull(prefix, "prefix");
-    Iterator<BlobInfo> walk = new FolderWalk(prefix);
+    Iterator<BlobInfo> walk = new LocalFolderWalk(root, describe(), prefix);
     return StreamSupport.stream(
         Spliterators.spliteratorUnknownSize(
             walk, Spliterator.ORDERED | Spliterator.DISTINCT | Spliterator.NONNULL),
@@ -303,105 +295,5 @@ public final class LocalBlobStore implements BlobStore {
   StorageException failure(String action, BlobPath path, IOException cause) {
     return new StorageException(
         "Cannot " + action + " " + path + " in " + describe() + ": " + cause, cause);
-  }
-
-  /** One folder entry that may hold keys with the listed prefix. */
-  private record Entry(Path file, String key, BasicFileAttributes attributes) {
-    boolean folder() {
-      return attributes.isDirectory();
-    }
-
-    /** Sorting folders as {@code name/} makes the walk emit keys in full-key order. */
-    String sortKey() {
-      return folder() ? key + "/" : key;
-    }
-  }
-
-  /** Depth-first walk that reads one folder at a time, so memory is bounded by the folder size. */
-  private final class FolderWalk implements Iterator<BlobInfo> {
-    private final String prefix;
-    private final Deque<Iterator<Entry>> stack = new ArrayDeque<>();
-    private BlobInfo next;
-
-    FolderWalk(String prefix) {
-      this.prefix = prefix;
-      stack.push(entries(root, "").iterator());
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (next == null && !stack.isEmpty()) {
-        Iterator<Entry> top = stack.peek();
-        if (!top.hasNext()) {
-          stack.pop();
-          continue;
-        }
-        Entry entry = top.next();
-        if (entry.folder()) {
-          stack.push(entries(entry.file(), entry.key() + "/").iterator());
-        } else {
-          next = toInfo(entry);
-        }
-      }
-      return next != null;
-    }
-
-    @Override
-    public BlobInfo next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      BlobInfo result = next;
-      next = null;
-      return result;
-    }
-
-    private BlobInfo toInfo(Entry entry) {
-      BlobPath path;
-      try {
-        path = BlobPath.of(entry.key());
-      } catch (IllegalArgumentException e) {
-        return null; // a file no BlobPath can name (e.g. a backslash in it) is not a blob
-      }
-      BasicFileAttributes attributes = entry.attributes();
-      return new BlobInfo(path, attributes.size(), attributes.lastModifiedTime().toInstant());
-    }
-
-    private List<Entry> entries(Path folder, String keyPrefix) {
-      List<Entry> entries = new ArrayList<>();
-      try (DirectoryStream<Path> children = Files.newDirectoryStream(folder)) {
-        for (Path child : children) {
-          String name = child.getFileName().toString();
-          if (keyPrefix.isEmpty() && name.equals(TEMP_FOLDER)) {
-            continue;
-          }
-          String key = keyPrefix + name;
-          BasicFileAttributes attributes;
-          try {
-            attributes = Files.readAttributes(child, BasicFileAttributes.class);
-          } catch (NoSuchFileException e) {
-            continue; // deleted since the folder was read
-          }
-          if (attributes.isDirectory() ? mayHoldPrefix(key + "/") : isListed(key, attributes)) {
-            entries.add(new Entry(child, key, attributes));
-          }
-        }
-      } catch (NoSuchFileException e) {
-        return List.of(); // no root yet, or a folder deleted since its parent was read
-      } catch (IOException e) {
-        throw new UncheckedIOException(
-            new StorageException("Cannot list " + folder + " in " + describe() + ": " + e, e));
-      }
-      entries.sort(Comparator.comparing(Entry::sortKey));
-      return entries;
-    }
-
-    private boolean isListed(String key, BasicFileAttributes attributes) {
-      return attributes.isRegularFile() && key.startsWith(prefix);
-    }
-
-    private boolean mayHoldPrefix(String folderKey) {
-      return folderKey.startsWith(prefix) || prefix.startsWith(folderKey);
-    }
   }
 }

@@ -1,0 +1,155 @@
+package io.des.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The des command end to end on a local store: pack, get, ls, verify, and their failures. */
+class DesCommandTest {
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  static Run des(String... args) {
+    CommandLine cli = DesCommand.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private Path sampleFolder() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src.resolve("docs"));
+    Files.writeString(src.resolve("docs/a.txt"), "alpha ".repeat(500));
+    Files.writeString(src.resolve("b.json"), "{\"b\":1}");
+    Files.write(src.resolve("empty.bin"), new byte[0]);
+    for (Path p : new Path[] {src.resolve("docs/a.txt"), src.resolve("b.json"), src.resolve("empty.bin")}) {
+      Files.setLastModifiedTime(p, FileTime.from(Instant.parse("2024-05-17T10:00:00Z")));
+    }
+    return src;
+  }
+
+  @Test
+  void packGetLsVerifyRoundTrip() throws Exception {
+    Path src = sampleFolder();
+    Path store = tmp.resolve("store");
+    Run pack = des("pack", src.toString(), "--store", store.toString(), "--no-progress");
+    assertThat(pack.code()).as(pack.err()).isZero();
+    assertThat(pack.out()).contains("Wrote ", "containing 3 files, total logical size 3007 bytes.", "SHARD: file:");
+
+    Path out = tmp.resolve("a.out");
+    Run get = des("get", "docs/a.txt", "--created-at", "2024-05-17", "--store", store.toString(), "-o", out.toString());
+    assertThat(get.code()).as(get.err()).isZero();
+    assertThat(Files.readString(out)).isEqualTo("alpha ".repeat(500));
+
+    Run ls = des("ls", "--store", store.toString(), "--date", "20240517");
+    assertThat(ls.code()).isZero();
+    assertThat(ls.out()).contains("20240517_");
+
+    Run verify = des("verify", "--store", store.toString(), "--no-progress");
+    assertThat(verify.code()).as(verify.out()).isZero();
+    assertThat(verify.out()).contains("0 corrupt; 3 of 3 entries verified.");
+  }
+
+  @Test
+  void packingTwiceSkipsEverything() throws Exception {
+    Path src = sampleFolder();
+    Path store = tmp.resolve("store");
+    des("pack", src.toString(), "--store", store.toString(), "--no-progress");
+    Run again = des("pack", src.toString(), "--store", store.toString(), "--no-progress");
+    assertThat(again.code()).isZero();
+    assertThat(again.out()).contains("Wrote 0 shard(s) containing 0 files", "skipped 3 already packed");
+  }
+
+  @Test
+  void upstreamDesPackFlagsWork() throws Exception {
+    Path src = sampleFolder();
+    Path manifest = tmp.resolve("to-pack.json");
+    Files.writeString(manifest, "[{\"uid\": 12345, \"created_at\": \"2024-05-17T10:00:00Z\", \"size_bytes\": 7, \"source_path\": \""
+        + src.resolve("b.json") + "\"}]");
+    Path out = tmp.resolve("out");
+    Run pack = des("pack", "--input-json", manifest.toString(), "--output-dir", out.toString(), "--max-shard-size", "1000000", "--n-bits", "8", "--no-progress");
+    assertThat(pack.code()).as(pack.err()).isZero();
+    assertThat(pack.out()).startsWith("Wrote 1 shard(s) containing 1 files, total logical size 7 bytes.");
+    assertThat(out.resolve("20240517_39_0000.des")).exists(); // 12345 mod 256 = 57 = 0x39, as upstream
+  }
+
+  @Test
+  void badInputExitsTwoWithTheReason() throws Exception {
+    Path manifest = tmp.resolve("bad.csv");
+    Files.writeString(manifest, "uid,created_at,size_bytes,source_path\nx,2024-13-45,1," + tmp.resolve("none") + "\ny,2024-01-01,,"
+        + tmp.resolve("none") + "\n");
+    Run pack = des("pack", "--manifest", manifest.toString(), "--store", tmp.resolve("s").toString(), "--no-progress");
+    assertThat(pack.code()).isEqualTo(2);
+    assertThat(pack.err()).contains("input problem", "Invalid created_at");
+    Run missing = des("pack", "--manifest", tmp.resolve("m2.csv").toString(), "--store", tmp.resolve("s").toString());
+    assertThat(missing.code()).isNotZero();
+  }
+
+  @Test
+  void missingSourceFileIsReported() throws Exception {
+    Path manifest = tmp.resolve("m.csv");
+    Files.writeString(manifest, "uid,created_at,size_bytes,source_path\nx,2024-01-01,1," + tmp.resolve("none") + "\n");
+    Run pack = des("pack", "--manifest", manifest.toString(), "--store", tmp.resolve("s").toString(), "--no-progress");
+    assertThat(pack.code()).isEqualTo(2);
+    assertThat(pack.err()).contains("source file does not exist: " + tmp.resolve("none"));
+  }
+
+  @Test
+  void verifyFindsACorruptShardAndExitsOne() throws Exception {
+    Path store = tmp.resolve("store");
+    des("pack", sampleFolder().toString(), "--store", store.toString(), "--no-progress");
+    Path shard;
+    try (Stream<Path> s = Files.list(store)) {
+      shard = s.filter(p -> p.toString().endsWith(".des")).max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(shard);
+    bytes[8] ^= 0x01;
+    Files.write(shard, bytes);
+    Run verify = des("verify", "--store", store.toString(), "--json");
+    assertThat(verify.code()).isEqualTo(1);
+    assertThat(verify.out()).contains("\"corrupt_shards\" : 1", "do not decode as zstd");
+  }
+
+  @Test
+  void getOfAnUnknownFileExitsOne() throws Exception {
+    Path store = tmp.resolve("store");
+    des("pack", sampleFolder().toString(), "--store", store.toString(), "--no-progress");
+    Run get = des("get", "nope", "--created-at", "2024-05-17", "--store", store.toString(), "-o", tmp.resolve("x").toString());
+    assertThat(get.code()).isEqualTo(1);
+    assertThat(get.err()).contains("UID 'nope' not found for date 20240517");
+    assertThat(tmp.resolve("x")).doesNotExist();
+    Run badDate = des("get", "x", "--created-at", "yesterday", "--store", store.toString());
+    assertThat(badDate.code()).isEqualTo(2);
+  }
+
+  @Test
+  void demoPacksReadsAndVerifies() throws Exception {
+    Run demo = des("demo", "--dir", tmp.resolve("demo").toString(), "--files", "60");
+    assertThat(demo.code()).as(demo.out() + demo.err()).isZero();
+    assertThat(demo.out()).contains("Generated 60 sample files", "identical to the source", "0 corrupt");
+    assertThat(demo.out()).doesNotContain("DIFFERENT");
+  }
+
+  @Test
+  void everySubcommandHasHelp() {
+    for (String sub : new String[] {"pack", "get", "ls", "verify", "demo"}) {
+      Run help = des(sub, "--help");
+      assertThat(help.code()).isZero();
+      assertThat(help.out()).contains("Usage: des " + sub);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.des.codec;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdException;
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * zstd through zstd-jni: one-shot frames with the content size in the header, no checksum, no
+ * dictionary, as upstream writes them (empty content gives the 9 bytes 28 B5 2F FD 20 00 01 00 00).
+ * Decoding checks the declared content size against the expected size before allocating anything.
+ */
+final class ZstdFrames {
+
+  static final int DEFAULT_LEVEL = 3;
+  static final int MAX_LEVEL = 22;
+  /**
+   * Largest window a frame without a content size may use, unless the entry itself is larger: 8
+   * MiB covers every standard level's streaming window (level 19 uses 2^23), while the decoder's
+   * own default would let a 20-byte frame make it allocate 128 MiB.
+   */
+  static final int MIN_WINDOW_LOG_MAX = 23;
+
+  private static final long CONTENT_SIZE_UNKNOWN = -1;
+  private static final int MIN_HEADER_LENGTH = 6;
+
+  private ZstdFrames() {}
+
+  /** Upstream's rule: a level of 0 or less (Python None or 0) means 3. */
+  static int effectiveLevel(int level) {
+    return level <= 0 ? DEFAULT_LEVEL : level;
+  }
+
+  static byte[] compress(int level, byte[] src, int off, int len) {
+    long bound = Zstd.compressBound(len);
+    if (bound > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("Content of " + len + " bytes is too large for one zstd frame");
+    }
+    byte[] dst = new byte[(int) bound];
+    ZstdCompressCtx ctx = borrow();
+    try {
+      // Set every parameter each time: a pooled context remembers the previous caller's.
+      ctx.setLevel(effectiveLevel(level)).setChecksum(false).setContentSize(true);
+      int n = ctx.compressByteArray(dst, 0, dst.length, src, off, len);
+      return Arrays.copyOf(dst, n);
+    } finally {
+      giveBack(ctx);
+    }
+  }
+
+  /*
+   * Creating a compression context costs about as much as compressing 4 KiB, so contexts are
+   * pooled: small files are DES's common case. The pool is bounded (a context holds native memory
+   * sized for the largest input it compressed, and zstd-jni frees it only on close), never shared
+   * by two threads at once, and contexts beyond the bound are closed.
+   */
+  private static final int POOL_SIZE = 2 * Runtime.getRuntime().availableProcessors();
+  private static final ConcurrentLinkedQueue<ZstdCompressCtx> POOL = new ConcurrentLinkedQueue<>();
+  private static final AtomicInteger POOLED = new AtomicInteger();
+
+  private static ZstdCompressCtx borrow() {
+    ZstdCompressCtx ctx = POOL.poll();
+    if (ctx == null) {
+      return new ZstdCompressCtx();
+    }
+    POOLED.decrementAndGet();
+    return ctx;
+  }
+
+  private static void giveBack(ZstdCompressCtx ctx) {
+    if (POOLED.incrementAndGet() <= POOL_SIZE) {
+      ctx.reset();
+      POOL.offer(ctx);
+    } else {
+      POOLED.decrementAndGet();
+      ctx.close();
+    }
+  }
+
+  static byte[] decompress(byte[] src, int off, int len, int expected) throws CodecException {
+    // zstd-jni indexes src[off] unchecked for empty input; the shortest frame header is 6 bytes.
+    long declared = len < MIN_HEADER_LENGTH ? -2 : Zstd.getFrameContentSize(src, off, len);
+    if (declared < CONTENT_SIZE_UNKNOWN) {
+      throw CodecException.corrupt(
+          Codec.ZSTD, "cannot read a frame header from " + len + " bytes");
+    }
+    if (declared != CONTENT_SIZE_UNKNOWN && declared != expected) {
+      throw CodecException.declaredMismatch(Codec.ZSTD, expected, declared);
+    }
+    long frameLength;
+    try {
+      frameLength = Zstd.findFrameCompressedSize(src, off, len);
+    } catch (ZstdException e) {
+      throw CodecException.corrupt(Codec.ZSTD, e.getMessage(), e);
+    }
+    if (frameLength != len) {
+      throw CodecException.corrupt(
+          Codec.ZSTD, (len - frameLength) + " bytes follow the end of the frame");
+    }
+    byte[] out = new byte[expected];
+    if (declared == CONTENT_SIZE_UNKNOWN) {
+      // Streaming compressors omit the size; decode through the bounded stream instead.
+      try (InputStream in = stream(new ByteArrayInputStream(src, off, len), expected)) {
+        in.readNBytes(out, 0, expected);
+        in.read(); // lets the bounded stream confirm the end
+      } catch (CodecException e) {
+        throw e;
+      } catch (IOException e) {
+        throw CodecException.corrupt(Codec.ZSTD, e.getMessage(), e);
+      }
+      return out;
+    }
+    long n;
+    try {
+      n = Zstd.decompressByteArray(out, 0, expected, src, off, len);
+    } catch (ZstdException e) {
+      throw CodecException.corrupt(Codec.ZSTD, e.getMessage(), e);
+    }
+    if (n != expected) {
+      throw CodecException.sizeMismatch(expected, n);
+    }
+    return out;
+  }
+
+  /** A bounded decoding stream over one or more zstd frames holding exactly expected bytes. */
+  static InputStream stream(InputStream stored, long expected) throws IOException {
+    ZstdInputStreamNoFinalizer zin = new ZstdInputStreamNoFinalizer(stored);
+    int needed = 64 - Long.numberOfLeadingZeros(Math.max(expected - 1, 1));
+    zin.setLongMax(Math.min(31, Math.max(MIN_WINDOW_LOG_MAX, needed)));
+    return new BoundedDecodingStream(zin, expected, Codec.ZSTD);
+  }
+}

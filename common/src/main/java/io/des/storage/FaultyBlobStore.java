@@ -1,0 +1,239 @@
+package io.des.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * A {@link BlobStore} wrapper for tests that injects faults on demand and counts calls, so tests
+ * can assert retry behaviour against a real backend instead of a mock. Switches are per instance
+ * and thread-safe. Writes are commits of {@link #createExclusive} uploads, {@link #putReplace} and
+ * {@link #delete}; reads are {@link #open}, {@link #openRange} and {@link #readTail}. {@link
+ * #stat} and {@link #list} are counted separately and never faulted.
+ */
+public final class FaultyBlobStore implements BlobStore {
+  private final BlobStore delegate;
+  private final AtomicInteger failWrites = new AtomicInteger();
+  private final AtomicInteger failReads = new AtomicInteger();
+  private final AtomicInteger loseWriteResponses = new AtomicInteger();
+  private final AtomicReference<Duration> readDelay = new AtomicReference<>(Duration.ZERO);
+  private final AtomicInteger reads = new AtomicInteger();
+  private final AtomicInteger rangedReads = new AtomicInteger();
+  private final AtomicInteger tailReads = new AtomicInteger();
+  private final AtomicInteger writes = new AtomicInteger();
+  private final AtomicInteger stats = new AtomicInteger();
+  private final AtomicInteger lists = new AtomicInteger();
+
+  public FaultyBlobStore(BlobStore delegate) {
+    this.delegate = delegate;
+  }
+
+  /** The next {@code n} writes throw {@link RetryableStorageException} without reaching the store. */
+  public FaultyBlobStore failNextWrites(int n) {
+    failWrites.set(n);
+    return this;
+  }
+
+  /** The next {@code n} reads throw {@link RetryableStorageException} without reaching the store. */
+  public FaultyBlobStore failNextReads(int n) {
+    failReads.set(n);
+    return this;
+  }
+
+  /**
+   * The next {@code n} writes reach the store and then throw {@link
+   * StorageOutcomeUnknownException}, as if the response had been lost.
+   */
+  public FaultyBlobStore loseNextWriteResponses(int n) {
+    loseWriteResponses.set(n);
+    return this;
+  }
+
+  /** Every read waits {@code delay} before reaching the store ({@link Duration#ZERO} to stop). */
+  public FaultyBlobStore slowReads(Duration delay) {
+    readDelay.set(delay);
+    return this;
+  }
+
+  /** Reads attempted, failed ones included: {@link #rangedReads()} + {@link #tailReads()} + opens. */
+  public int reads() {
+    return reads.get();
+  }
+
+  public int rangedReads() {
+    return rangedReads.get();
+  }
+
+  public int tailReads() {
+    return tailReads.get();
+  }
+
+  /** Writes attempted, failed ones included. */
+  public int writes() {
+    return writes.get();
+  }
+
+  public int stats() {
+    return stats.get();
+  }
+
+  public int lists() {
+    return lists.get();
+  }
+
+  /** Turns every switch off and zeroes every counter. */
+  public void reset() {
+    failWrites.set(0);
+    failReads.set(0);
+    loseWriteResponses.set(0);
+    readDelay.set(Duration.ZERO);
+    for (AtomicInteger counter : new AtomicInteger[] {reads, rangedReads, tailReads, writes, stats, lists}) {
+      counter.set(0);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return delegate.describe();
+  }
+
+  @Override
+  public Optional<BlobInfo> stat(BlobPath path) throws IOException {
+    stats.incrementAndGet();
+    return delegate.stat(path);
+  }
+
+  @Override
+  public InputStream openRange(BlobPath path, long offset, long length) throws IOException {
+    rangedReads.incrementAndGet();
+    beforeRead("openRange", path);
+    return delegate.openRange(path, offset, length);
+  }
+
+  @Override
+  public Tail readTail(BlobPath path, int length) throws IOException {
+    tailReads.incrementAndGet();
+    beforeRead("readTail", path);
+    return delegate.readTail(path, length);
+  }
+
+  @Override
+  public InputStream open(BlobPath path) throws IOException {
+    beforeRead("open", path);
+    return delegate.open(path);
+  }
+
+  @Override
+  public BlobUpload createExclusive(BlobPath path) throws IOException {
+    return new FaultyUpload(path, delegate.createExclusive(path));
+  }
+
+  @Override
+  public BlobInfo putReplace(BlobPath path, byte[] content) throws IOException {
+    beforeWrite("putReplace", path);
+    BlobInfo info = delegate.putReplace(path, content);
+    afterWrite("putReplace", path);
+    return info;
+  }
+
+  @Override
+  public Stream<BlobInfo> list(String prefix) throws IOException {
+    lists.incrementAndGet();
+    return delegate.list(prefix);
+  }
+
+  @Override
+  public void delete(Collection<BlobPath> paths) throws IOException {
+    BlobPath first = paths.isEmpty() ? null : paths.iterator().next();
+    beforeWrite("delete", first);
+    delegate.delete(paths);
+    afterWrite("delete", first);
+  }
+
+  @Override
+  public void close() throws IOException {
+    delegate.close();
+  }
+
+  private void beforeRead(String operation, BlobPath path) throws IOException {
+    reads.incrementAndGet();
+    Duration delay = readDelay.get();
+    if (!delay.isZero()) {
+      try {
+        Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("Interrupted in an injected delay before " + operation + " " + path);
+      }
+    }
+    if (takeOne(failReads)) {
+      throw new RetryableStorageException(
+          "Injected read failure: " + operation + " " + path + " in " + describe(), null);
+    }
+  }
+
+  private void beforeWrite(String operation, BlobPath path) throws RetryableStorageException {
+    writes.incrementAndGet();
+    if (takeOne(failWrites)) {
+      throw new RetryableStorageException(
+          "Injected write failure: " + operation + " " + path + " in " + describe(), null);
+    }
+  }
+
+  private void afterWrite(String operation, BlobPath path) throws StorageOutcomeUnknownException {
+    if (takeOne(loseWriteResponses)) {
+      throw new StorageOutcomeUnknownException("Injected lost response: " + operation + " " + path
+          + " in " + describe() + " was applied; check before retrying", null);
+    }
+  }
+
+  private static boolean takeOne(AtomicInteger remaining) {
+    return remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+  }
+
+  /** Applies the write switches at commit, where the blob would appear. */
+  private final class FaultyUpload implements BlobUpload {
+    private final BlobPath path;
+    private final BlobUpload upload;
+
+    FaultyUpload(BlobPath path, BlobUpload upload) {
+      this.path = path;
+      this.upload = upload;
+    }
+
+    @Override
+    public OutputStream out() {
+      return upload.out();
+    }
+
+    @Override
+    public long written() {
+      return upload.written();
+    }
+
+    @Override
+    public BlobInfo commit() throws IOException {
+      try {
+        beforeWrite("commit", path);
+      } catch (RetryableStorageException e) {
+        upload.close(); // a retryable failure leaves nothing behind
+        throw e;
+      }
+      BlobInfo info = upload.commit();
+      afterWrite("commit", path);
+      return info;
+    }
+
+    @Override
+    public void close() throws IOException {
+      upload.close();
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.des.format;
+
+import io.des.codec.Codec;
+import io.des.storage.BlobPath;
+import io.des.storage.BlobStore;
+import io.des.storage.BlobUpload;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/** Small builders for shards in tests. */
+final class ShardFixtures {
+  private ShardFixtures() {}
+
+  static EncodedEntry raw(String uid, byte[] content) {
+    CRC32C crc = new CRC32C();
+    crc.update(content);
+    return new EncodedEntry(uid, Codec.NONE, content, 0, content.length, content.length, crc.getValue(), "2024-01-01T00:00:00Z", null);
+  }
+
+  static EncodedEntry raw(String uid, String content) {
+    return raw(uid, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A DES shard holding the given uid -> content pairs, uncompressed. */
+  static byte[] shard(Map<String, byte[]> entries) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ShardWriter writer = ShardWriter.to(out, "test.des", 8);
+    for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+      writer.add(raw(e.getKey(), e.getValue()));
+    }
+    writer.finish();
+    return out.toByteArray();
+  }
+
+  static Map<String, byte[]> helloWorld() {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("a", "hello".getBytes(StandardCharsets.UTF_8));
+    m.put("b", "world!".getBytes(StandardCharsets.UTF_8));
+    return m;
+  }
+
+  static void put(BlobStore store, String key, byte[] bytes) throws IOException {
+    store.delete(BlobPath.of(key));
+    try (BlobUpload upload = store.createExclusive(BlobPath.of(key))) {
+      upload.out().write(bytes);
+      upload.commit();
+    }
+  }
+}
