@@ -1,7 +1,7 @@
 package io.des.bench;
 
-import com.github.luben.zstd.Zstd;
 import io.des.codec.Codec;
+import io.des.codec.Compressors;
 import io.des.format.EncodedEntry;
 import io.des.format.ShardSummary;
 import io.des.format.ShardWriter;
@@ -64,7 +64,7 @@ public class ShardWriterBenchmark {
       byte[] content = records[i];
       CRC32C crc = new CRC32C();
       crc.update(content, 0, content.length);
-      byte[] stored = codec == Codec.ZSTD ? Zstd.compress(content, 3) : content;
+      byte[] stored = codec == Codec.NONE ? content : Compressors.compress(codec, 3, content, 0, content.length);
       String uid = String.format(Locale.ROOT, "d%02d/events-%06d.json", i % 100, i);
       String createdAt = String.format(Locale.ROOT, "2024-01-0%dT%02d:%02d:%02dZ", 1 + i % 7, i % 24, i % 60, (i * 7) % 60);
       encoded[i] = new EncodedEntry(uid, codec, stored, 0, stored.length, content.length, crc.getValue(), createdAt, null);
