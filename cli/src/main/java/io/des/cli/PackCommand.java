@@ -54,8 +54,8 @@ final class PackCommand implements Callable<Integer> {
   @Option(names = "--codec", paramLabel = "none|zstd|lz4", defaultValue = "zstd", description = "Compression codec (default: ${DEFAULT-VALUE}); stored raw when it does not pay.")
   String codec;
 
-  @Option(names = "--level", paramLabel = "N", defaultValue = "3", description = "Compression level (zstd 1-19, default: ${DEFAULT-VALUE}).")
-  int level;
+  @Option(names = "--level", paramLabel = "N", description = "Compression level (zstd 1-22, default 3; lz4 0-12, default 0: the fast compressor).")
+  Integer level;
 
   @Option(names = "--big-file-threshold", paramLabel = "BYTES", defaultValue = "10485760", description = "Files larger than this go to _bigFiles/<sha256> (default: ${DEFAULT-VALUE}).")
   long bigFileThreshold;
@@ -131,8 +131,8 @@ final class PackCommand implements Callable<Integer> {
     Codec c = Codec.fromLabel(codec);
     return switch (c) {
       case NONE -> CompressionPolicy.none();
-      case ZSTD -> CompressionPolicy.defaults().withCodec(Codec.ZSTD, level);
-      case LZ4 -> CompressionPolicy.upstreamSpeed();
+      case ZSTD -> CompressionPolicy.of(Codec.ZSTD, level == null ? 3 : level);
+      case LZ4 -> CompressionPolicy.of(Codec.LZ4, level == null ? 0 : level);
     };
   }
 

@@ -76,7 +76,8 @@ public record CompressionPolicy(
     return of(Codec.ZSTD, 9);
   }
 
-  private static CompressionPolicy of(Codec codec, int level) {
+  /** The given codec and level with upstream's skip list and DES's gain and size thresholds. */
+  public static CompressionPolicy of(Codec codec, int level) {
     return new CompressionPolicy(
         codec, level, UPSTREAM_SKIP_EXTENSIONS, DEFAULT_MIN_GAIN_RATIO, DEFAULT_MIN_SIZE);
   }

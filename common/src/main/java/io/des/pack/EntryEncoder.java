@@ -1,6 +1,7 @@
 package io.des.pack;
 
 import io.des.codec.CompressionPolicy;
+import io.des.codec.Encoded;
 import io.des.format.EncodedEntry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,7 @@ final class EntryEncoder {
     }
     CRC32C crc = new CRC32C();
     crc.update(content, 0, content.length);
-    CompressionPolicy.Encoded encoded = policy.encode(file.source().uid(), content, 0, content.length);
+    Encoded encoded = policy.encode(file.source().uid(), content, 0, content.length);
     return new EncodedEntry(
         file.source().uid(),
         encoded.codec(),
