@@ -7,6 +7,7 @@
 #   --seed S      generator seed (default 42)
 #   --runs N      runs per tool, alternating (default 3); the table shows the median
 #   --small-heap  also run `des pack` once with JAVA_OPTS=-Xmx64m and record its peak RSS
+#   --small-heap-args "ARGS"  extra des pack options for that run only (e.g. "--batch-files 10000")
 #   --tar-only    skip des (for a baseline when the CLI is not built)
 #   --des-only    skip tar | zstd
 # Results: bench/out/pack-vs-tar-<date>.md (also printed).
@@ -19,6 +20,7 @@ FILES=100000
 SEED=42
 RUNS=3
 SMALL_HEAP=0
+SMALL_HEAP_ARGS=""
 RUN_TAR=1
 RUN_DES=1
 while [[ $# -gt 0 ]]; do
@@ -29,7 +31,8 @@ while [[ $# -gt 0 ]]; do
     --small-heap) SMALL_HEAP=1; shift ;;
     --tar-only) RUN_DES=0; shift ;;
     --des-only) RUN_TAR=0; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --small-heap-args) SMALL_HEAP_ARGS=$2; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -146,7 +149,7 @@ run() {
   case "$tool" in
     tar) rm -f "$TAR_OUT"; cmd=$TAR_CMD ;;
     des) rm -rf "$STORE"; cmd=$DES_CMD ;;
-    des-64m) rm -rf "$STORE"; cmd=$DES_CMD; env_desc="JAVA_OPTS=-Xmx64m " ;;
+    des-64m) rm -rf "$STORE"; cmd="$DES_CMD${SMALL_HEAP_ARGS:+ $SMALL_HEAP_ARGS}"; env_desc="JAVA_OPTS=-Xmx64m " ;;
   esac
   sync
   load=$(cut -d' ' -f1 /proc/loadavg)
@@ -246,6 +249,10 @@ table=$(awk -F'\t' -v files="$INPUT_FILES" -v bytes="$INPUT_BYTES" '
     echo "- des was not run: bin/des was missing (build with ./mvnw -B -q -DskipTests install)."
   fi
   if [[ $RUN_TAR -eq 0 ]]; then echo "- tar | zstd was skipped (--des-only)."; fi
+  if awk -F'\t' '$1 == "des-64m" && $6 != 0 {found = 1} END {exit !found}' "$RESULTS"; then
+    why=$(sed -n '/\[des-64m run/,$p' "$LOG" | grep -m1 -E 'Error|Exception|^des:' || true)
+    echo "- The -Xmx64m run failed: \`${why:-see the log}\`"
+  fi
   echo "- Raw timings: $RESULTS (tool, run, wall s, RSS KiB, output bytes, exit, load1); command output: $LOG."
 } >> "$REPORT"
 
