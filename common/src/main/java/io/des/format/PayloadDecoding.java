@@ -23,6 +23,15 @@ final class PayloadDecoding {
     };
   }
 
+  /** Decodes a whole stored entry at once; never allocates more than {@code expectedSize}. */
+  static byte[] decode(Codec codec, byte[] stored, int expectedSize, String where) throws CorruptShardException {
+    try {
+      return Compressors.decompress(codec, stored, 0, stored.length, expectedSize);
+    } catch (IOException | RuntimeException e) {
+      throw new CorruptShardException(where, "stored bytes do not decode as " + codec.label() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Turns decoder exceptions into {@link CorruptShardException}. */
   private static final class DecoderErrors extends FilterInputStream {
     private final Codec codec;

@@ -6,6 +6,8 @@ import io.des.storage.BlobNotFoundException;
 import io.des.storage.BlobPath;
 import io.des.storage.BlobStore;
 import io.des.storage.Tail;
+import io.des.codec.Codec;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -20,6 +22,9 @@ import java.util.List;
  * its checksum (or, for upstream entries without one, its size check). Thread-safe.
  */
 public final class ShardReader {
+  /** Compressed entries up to this size are read with one request and decoded in one call. */
+  private static final int ONE_SHOT_MAX = 1 << 20;
+
   private final BlobStore store;
   private final BlobPath path;
   private final ShardIndex index;
@@ -91,6 +96,12 @@ public final class ShardReader {
         throw new CorruptShardException(describe(), "BigFile " + big + " of entry '" + entry.uid() + "' is missing", e);
       }
       return VerifyingInputStream.sha256(raw, entry.contentSize(), entry.bigFileSha256(), where);
+    }
+    if (entry.codec() != Codec.NONE && entry.length() <= ONE_SHOT_MAX && entry.uncompressedSize() <= Math.min(ONE_SHOT_MAX * 8L, limits.maxEntryBytes())) {
+      // Small compressed entries: one ranged read and a one-shot decode beat a streaming decoder.
+      byte[] stored = store.readRange(path, entry.offset(), (int) entry.length());
+      byte[] content = PayloadDecoding.decode(entry.codec(), stored, (int) entry.uncompressedSize(), where);
+      return VerifyingInputStream.crc32c(new ByteArrayInputStream(content), entry.uncompressedSize(), entry.crc32c(), where);
     }
     InputStream stored = store.openRange(path, entry.offset(), entry.length());
     InputStream decoded = PayloadDecoding.decoding(entry.codec(), stored, entry.uncompressedSize(), where);

@@ -27,10 +27,24 @@ final class ShardFixtures {
 
   /** A DES shard holding the given uid -> content pairs, uncompressed. */
   static byte[] shard(Map<String, byte[]> entries) throws IOException {
+    return shard(entries, Map.of());
+  }
+
+  /** A DES shard; entries named in {@code codecs} are stored compressed with that codec. */
+  static byte[] shard(Map<String, byte[]> entries, Map<String, Codec> codecs) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ShardWriter writer = ShardWriter.to(out, "test.des", 8);
     for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-      writer.add(raw(e.getKey(), e.getValue()));
+      Codec codec = codecs.getOrDefault(e.getKey(), Codec.NONE);
+      if (codec == Codec.NONE) {
+        writer.add(raw(e.getKey(), e.getValue()));
+      } else {
+        byte[] content = e.getValue();
+        byte[] stored = io.des.codec.Compressors.compress(codec, 0, content, 0, content.length);
+        CRC32C crc = new CRC32C();
+        crc.update(content);
+        writer.add(new EncodedEntry(e.getKey(), codec, stored, 0, stored.length, content.length, crc.getValue(), null, null));
+      }
     }
     writer.finish();
     return out.toByteArray();

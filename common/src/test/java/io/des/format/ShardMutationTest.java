@@ -29,7 +29,15 @@ class ShardMutationTest {
       entries.put("uid-" + i + (i % 3 == 0 ? "-\u00e4" : ""), content);
     }
     entries.put("empty", new byte[0]);
-    byte[] good = ShardFixtures.shard(entries);
+    // Compressible entries stored as zstd and lz4 frames, so corruption also hits the decoders.
+    Map<String, io.des.codec.Codec> codecs = new LinkedHashMap<>();
+    for (int i = 0; i < 6; i++) {
+      String text = ("line " + i + " of a compressible record, ").repeat(20 + random.nextInt(60));
+      String uid = "text-" + i;
+      entries.put(uid, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      codecs.put(uid, i % 2 == 0 ? io.des.codec.Codec.ZSTD : io.des.codec.Codec.LZ4);
+    }
+    byte[] good = ShardFixtures.shard(entries, codecs);
     InMemoryBlobStore store = new InMemoryBlobStore();
     BlobPath path = BlobPath.of("m.des");
     int rejected = 0;
@@ -54,6 +62,14 @@ class ShardMutationTest {
     }
     assertThat(rejected + intact).isEqualTo(MUTATIONS);
     assertThat(rejected).as("most mutations hit checked bytes").isGreaterThan(MUTATIONS * 9 / 10);
+    assertThat(ShardReader.open(storeOf(good), path, ReaderLimits.DEFAULTS).index().find("text-1").orElseThrow().codec())
+        .isEqualTo(io.des.codec.Codec.LZ4);
+  }
+
+  private static InMemoryBlobStore storeOf(byte[] shard) throws Exception {
+    InMemoryBlobStore store = new InMemoryBlobStore();
+    ShardFixtures.put(store, "m.des", shard);
+    return store;
   }
 
   /** One of: flip a few bits, overwrite a byte, truncate, append, or swap two bytes. */
