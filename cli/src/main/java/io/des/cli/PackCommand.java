@@ -100,8 +100,7 @@ final class PackCommand implements Callable<Integer> {
       if (settings != null && store.nBits == null) {
         nBits = settings.nBits();
       }
-      ArchiveSettings.readOrCreate(blobs, new ArchiveSettings(nBits));
-      Archive archive = Archive.open(blobs, nBits, ReaderLimits.DEFAULTS);
+      Archive archive = Archive.create(blobs, nBits, ReaderLimits.DEFAULTS);
       PackOptions options = PackOptions.defaults(nBits)
           .withMaxShardSize(maxShardSize)
           .withBigFileThreshold(bigFileThreshold)
@@ -111,17 +110,20 @@ final class PackCommand implements Callable<Integer> {
       if (threads != null) {
         options = options.withThreads(threads);
       }
-      // Pass 1 checks every file and writes nothing, so bad input never leaves half a pack behind.
-      List<InputProblem> problems = new ArrayList<>();
-      forEachSource(f -> {
-        InputProblem problem = PackPlanner.validate(f, archive.router());
-        if (problem != null) {
-          problems.add(problem);
+      // A manifest is checked line by line before anything is written, so bad input never leaves
+      // half a pack behind. A folder scan cannot produce bad lines; its batches are checked whole.
+      if (manifest != null) {
+        List<InputProblem> problems = new ArrayList<>();
+        ManifestReader.read(manifest, f -> {
+          InputProblem problem = PackPlanner.validate(f, archive.router());
+          if (problem != null) {
+            problems.add(problem);
+          }
+        }, problems::add);
+        if (!problems.isEmpty()) {
+          err.println("des pack: " + new InvalidInputException(problems).getMessage());
+          return DesCommand.BAD_INPUT;
         }
-      }, problems::add);
-      if (!problems.isEmpty()) {
-        err.println("des pack: " + new InvalidInputException(problems).getMessage());
-        return DesCommand.BAD_INPUT;
       }
       // Pass 2 packs in batches: memory follows the batch size, not the input size.
       Progress progress = new Progress(err, "packing", !noProgress);

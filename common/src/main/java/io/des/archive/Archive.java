@@ -32,10 +32,15 @@ public final class Archive {
   private final ReaderLimits limits;
   private final Cache<String, ShardIndex> indexes;
 
+  /** An archive that may hold shards without a catalog (any folder, including upstream's). */
   public Archive(BlobStore store, int nBits, ReaderLimits limits, long indexCacheBytes) {
+    this(store, nBits, ShardCatalog.Uncataloged.LIST_SHARD_FILES, limits, indexCacheBytes);
+  }
+
+  public Archive(BlobStore store, int nBits, ShardCatalog.Uncataloged uncataloged, ReaderLimits limits, long indexCacheBytes) {
     this.store = store;
     this.router = new Router(nBits);
-    this.catalog = new ShardCatalog(store);
+    this.catalog = new ShardCatalog(store, uncataloged);
     this.limits = limits;
     this.indexes =
         Caffeine.newBuilder()
@@ -58,8 +63,22 @@ public final class Archive {
           "Archive " + store.describe() + " uses n_bits " + settings.nBits() + ", not " + nBits);
     }
     int bits = settings != null ? settings.nBits() : nBits != null ? nBits : 8;
-    // The index cache takes an eighth of the heap, at most 64 MiB: memory follows -Xmx.
-    return new Archive(store, bits, limits, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8));
+    ShardCatalog.Uncataloged uncataloged = settings != null ? settings.uncataloged() : ShardCatalog.Uncataloged.LIST_SHARD_FILES;
+    return new Archive(store, bits, uncataloged, limits, defaultIndexCacheBytes());
+  }
+
+  /**
+   * Opens an archive for writing: with the settings it records, or records {@code nBits} (and
+   * whether it already holds upstream shards) if it has none.
+   */
+  public static Archive create(BlobStore store, int nBits, ReaderLimits limits) throws IOException {
+    ArchiveSettings settings = ArchiveSettings.readOrCreate(store, nBits);
+    return new Archive(store, settings.nBits(), settings.uncataloged(), limits, defaultIndexCacheBytes());
+  }
+
+  /** An eighth of the heap, at most 64 MiB: memory follows -Xmx. */
+  private static long defaultIndexCacheBytes() {
+    return Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
   }
 
   public BlobStore store() {

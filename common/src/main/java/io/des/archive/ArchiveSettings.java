@@ -1,5 +1,7 @@
 package io.des.archive;
 
+import io.des.catalog.ShardCatalog;
+import io.des.catalog.ShardName;
 import io.des.storage.BlobAlreadyExistsException;
 import io.des.storage.BlobNotFoundException;
 import io.des.storage.BlobPath;
@@ -16,8 +18,12 @@ import tools.jackson.databind.json.JsonMapper;
  * Settings that every writer and reader of an archive must agree on, kept in {@code _des/archive.json}
  * and written once: the routing bits. Upstream kept n_bits nowhere, so a mismatched setting gave
  * silent "not found"; here the archive says what it uses and a conflicting option is refused.
+ *
+ * <p>It also records whether the archive held shards before DES first wrote to it (an upstream
+ * folder adopted by DES): only then must a key without a catalog be looked for by listing. An
+ * archive DES created needs no LIST at all.
  */
-public record ArchiveSettings(int nBits) {
+public record ArchiveSettings(int nBits, ShardCatalog.Uncataloged uncataloged) {
   public static final BlobPath PATH = BlobPath.of("_des/archive.json");
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
@@ -35,7 +41,9 @@ public record ArchiveSettings(int nBits) {
       if (nBits < 4 || nBits > 16) {
         throw new IOException("Invalid " + PATH + " in " + store.describe() + ": n_bits " + node.path("n_bits"));
       }
-      return new ArchiveSettings(nBits);
+      // Settings written before this field existed are read the safe way: list.
+      boolean listed = node.path("uncataloged_shards").asBoolean(true);
+      return new ArchiveSettings(nBits, listed ? ShardCatalog.Uncataloged.LIST_SHARD_FILES : ShardCatalog.Uncataloged.NOTHING);
     } catch (JacksonException e) {
       throw new IOException("Invalid " + PATH + " in " + store.describe() + ": " + e.getOriginalMessage(), e);
     }
@@ -46,24 +54,34 @@ public record ArchiveSettings(int nBits) {
    *
    * @throws IOException if the archive already uses other settings
    */
-  public static ArchiveSettings readOrCreate(BlobStore store, ArchiveSettings wanted) throws IOException {
+  public static ArchiveSettings readOrCreate(BlobStore store, int nBits) throws IOException {
     ArchiveSettings existing = read(store);
     if (existing == null) {
+      ArchiveSettings created = new ArchiveSettings(nBits, holdsShardFiles(store)
+          ? ShardCatalog.Uncataloged.LIST_SHARD_FILES : ShardCatalog.Uncataloged.NOTHING);
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("format", 1);
-      json.put("n_bits", wanted.nBits());
+      json.put("n_bits", nBits);
+      json.put("uncataloged_shards", created.uncataloged() == ShardCatalog.Uncataloged.LIST_SHARD_FILES);
       try {
         store.putExclusive(PATH, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
-        return wanted;
+        return created;
       } catch (BlobAlreadyExistsException raced) {
         existing = read(store);
       }
     }
-    if (existing.nBits() != wanted.nBits()) {
+    if (existing.nBits() != nBits) {
       throw new IOException(
-          "Archive " + store.describe() + " uses n_bits " + existing.nBits() + ", not " + wanted.nBits()
+          "Archive " + store.describe() + " uses n_bits " + existing.nBits() + ", not " + nBits
               + "; all files of an archive are routed with the same bits");
     }
     return existing;
+  }
+
+  /** Whether shard files already lie at the archive's top level (one listing, once per archive). */
+  private static boolean holdsShardFiles(BlobStore store) throws IOException {
+    try (java.util.stream.Stream<io.des.storage.BlobInfo> listing = store.list("")) {
+      return listing.anyMatch(i -> !i.path().key().contains("/") && ShardName.parse(i.path().key()).isPresent());
+    }
   }
 }

@@ -30,18 +30,33 @@ public final class ShardCatalog {
   static final int MAX_GENERATION_BYTES = 16 << 20;
   private static final int MAX_COMMIT_ATTEMPTS = 20;
 
+  /** What a key without a catalog holds. */
+  public enum Uncataloged {
+    /** Possibly shards written without a catalog (by upstream): list {@code <date>_<hex>_*.des}. */
+    LIST_SHARD_FILES,
+    /** Nothing: the archive was created by DES, every shard of it is in a catalog. No LIST. */
+    NOTHING
+  }
+
   private final BlobStore store;
   private final Clock clock;
   private final String writer;
+  private final Uncataloged uncataloged;
 
-  public ShardCatalog(BlobStore store, Clock clock, String writer) {
+  public ShardCatalog(BlobStore store, Clock clock, String writer, Uncataloged uncataloged) {
     this.store = store;
     this.clock = clock;
     this.writer = writer;
+    this.uncataloged = uncataloged;
   }
 
+  /** A catalog that lists the shard files of keys without a catalog (safe for any folder). */
   public ShardCatalog(BlobStore store) {
-    this(store, Clock.systemUTC(), defaultWriter());
+    this(store, Clock.systemUTC(), defaultWriter(), Uncataloged.LIST_SHARD_FILES);
+  }
+
+  public ShardCatalog(BlobStore store, Uncataloged uncataloged) {
+    this(store, Clock.systemUTC(), defaultWriter(), uncataloged);
   }
 
   /** The folder of a key's catalog. */
@@ -58,8 +73,9 @@ public final class ShardCatalog {
   }
 
   /**
-   * The newest generation of a key. For a key without a catalog this is generation 0, made from
-   * listing the shard files of the key (how upstream-written folders stay readable), or empty.
+   * The newest generation of a key. For a key without a catalog this is generation 0: made from
+   * listing the shard files of the key (how upstream-written folders stay readable) unless the
+   * archive is known to have no uncataloged shards, else empty.
    */
   public CatalogState load(ShardKey key) throws IOException {
     CatalogState state = null;
@@ -77,7 +93,10 @@ public final class ShardCatalog {
       state = CatalogCodec.read(next.key(), bytes, key, generation + 1);
       generation++;
     }
-    return state != null ? state : fromListing(key);
+    if (state != null) {
+      return state;
+    }
+    return uncataloged == Uncataloged.LIST_SHARD_FILES ? fromListing(key) : CatalogState.empty(key);
   }
 
   /**

@@ -22,6 +22,41 @@ final class MetaJson {
     return MAPPER.writeValueAsString(meta);
   }
 
+  /** Whether a value can be written into JSON as is: printable ASCII without quotes or backslashes. */
+  static boolean isPlainAscii(String value) {
+    if (value == null) {
+      return true;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The meta of an entry with only DES's keys, byte for byte what {@link #write} makes of {@link
+   * #withReserved} with no extra keys, built without a map or a JSON library (one per packed file).
+   */
+  static byte[] reservedOnly(long crc32c, String createdAt) {
+    if (crc32c == IndexEntry.NO_CHECKSUM && createdAt == null) {
+      return new byte[0];
+    }
+    StringBuilder sb = new StringBuilder(64).append('{');
+    if (crc32c != IndexEntry.NO_CHECKSUM) {
+      sb.append("\"").append(FormatConstants.META_CRC32C).append("\":\"").append(crc32cHex(crc32c)).append('"');
+    }
+    if (createdAt != null) {
+      if (sb.length() > 1) {
+        sb.append(',');
+      }
+      sb.append("\"").append(FormatConstants.META_CREATED_AT).append("\":\"").append(createdAt).append('"');
+    }
+    return sb.append('}').toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
   /** DES's own keys first, then the caller's (which may not use the reserved keys). */
   static Map<String, Object> withReserved(long crc32c, String createdAt, Map<String, ?> extra) {
     Map<String, Object> meta = new LinkedHashMap<>();
@@ -44,7 +79,8 @@ final class MetaJson {
   }
 
   static String crc32cHex(long crc) {
-    return String.format("%08x", crc);
+    String hex = Long.toHexString(crc & 0xFFFFFFFFL);
+    return "00000000".substring(hex.length()) + hex;
   }
 
   /** The parsed fields DES cares about; the JSON itself is kept as text. */

@@ -7,9 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Map;
@@ -161,23 +158,20 @@ public final class ShardWriter {
     if (uid == null || uid.isEmpty()) {
       throw new IllegalArgumentException("uid must not be empty");
     }
-    ByteBuffer encoded;
-    try {
-      encoded =
-          StandardCharsets.UTF_8
-              .newEncoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .encode(CharBuffer.wrap(uid));
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException("uid is not valid Unicode (lone surrogate): " + abbreviate(uid));
+    for (int i = 0; i < uid.length(); i++) {
+      char c = uid.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < uid.length() && Character.isLowSurrogate(uid.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException("uid is not valid Unicode (lone surrogate): " + abbreviate(uid));
+      }
     }
-    if (encoded.remaining() > MAX_UID_BYTES) {
+    // Without lone surrogates, getBytes is exact UTF-8 (it would otherwise write '?').
+    byte[] bytes = uid.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > MAX_UID_BYTES) {
       throw new IllegalArgumentException(
-          "uid is " + encoded.remaining() + " bytes of UTF-8, the format allows at most 65535: " + abbreviate(uid));
+          "uid is " + bytes.length + " bytes of UTF-8, the format allows at most 65535: " + abbreviate(uid));
     }
-    byte[] bytes = new byte[encoded.remaining()];
-    encoded.get(bytes);
     return bytes;
   }
 
@@ -186,6 +180,9 @@ public final class ShardWriter {
   }
 
   private static byte[] metaBytes(long crc32c, String createdAt, Map<String, ?> meta) {
+    if ((meta == null || meta.isEmpty()) && MetaJson.isPlainAscii(createdAt)) {
+      return MetaJson.reservedOnly(crc32c, createdAt); // the packer's case: no map, no Jackson
+    }
     String json = MetaJson.write(MetaJson.withReserved(crc32c, createdAt, meta));
     return json == null ? new byte[0] : json.getBytes(StandardCharsets.US_ASCII);
   }

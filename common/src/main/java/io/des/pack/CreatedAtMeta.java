@@ -12,6 +12,10 @@ final class CreatedAtMeta {
 
   static String format(Instant instant) {
     int micros = instant.getNano() / 1000;
-    return SECONDS.format(instant) + (micros == 0 ? "" : String.format(".%06d", micros)) + "Z";
+    if (micros == 0) {
+      return SECONDS.format(instant) + "Z";
+    }
+    String frac = Integer.toString(micros);
+    return SECONDS.format(instant) + "." + "000000".substring(frac.length()) + frac + "Z";
   }
 }

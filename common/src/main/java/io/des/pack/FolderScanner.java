@@ -42,7 +42,7 @@ public final class FolderScanner {
         }
       } else if (attrs.isRegularFile()) {
         String uid = root.relativize(p).toString().replace(separator, "/");
-        files.accept(new SourceFile(uid, CreatedAt.of(attrs.lastModifiedTime().toInstant()), attrs.size(), p, null));
+        files.accept(SourceFile.scanned(uid, CreatedAt.of(attrs.lastModifiedTime().toInstant()), attrs.size(), p));
       }
     }
   }

@@ -78,6 +78,9 @@ public final class PackPlanner {
     } catch (IllegalArgumentException e) { // includes InvalidUidException
       return Checked.problem(f, e.getMessage());
     }
+    if (f.measured()) {
+      return new Checked(key, f.declaredSize(), null); // just scanned; the encoder checks the bytes
+    }
     long size;
     try {
       BasicFileAttributes attrs = Files.readAttributes(f.path(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

@@ -9,7 +9,6 @@ import io.des.format.ShardSummary;
 import io.des.format.ShardWriter;
 import io.des.routing.ShardKey;
 import io.des.storage.BlobAlreadyExistsException;
-import io.des.storage.BlobInfo;
 import io.des.storage.BlobPath;
 import io.des.storage.BlobUpload;
 import java.io.IOException;
@@ -24,7 +23,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 /**
  * Packs validated files into shards of an {@link Archive}, by streaming. For each shard key: files
@@ -125,24 +123,8 @@ public final class Packer implements AutoCloseable {
                 + " bytes, the source has " + f.size() + "; DES never overwrites a packed file"));
       }
     }
-    // Generation 0 was made by listing the key's files, so its nextSeq already covers orphans.
-    boolean listed = state.generation() == 0;
-    int nextSeq = fresh.isEmpty() || listed ? state.nextSeq() : Math.max(state.nextSeq(), highestListedSeq(key) + 1);
-    return new KeyPlan(key, fresh, skipped, nextSeq, conflicts);
-  }
-
-  /** The highest sequence number of any shard file of the key, live or orphaned by a crash; -1 if none. */
-  private int highestListedSeq(ShardKey key) throws IOException {
-    int highest = -1;
-    try (Stream<BlobInfo> listing = archive.store().list(key.prefix())) {
-      for (BlobInfo info : (Iterable<BlobInfo>) listing::iterator) {
-        var name = ShardName.parse(info.path().key());
-        if (name.isPresent() && name.get().key().equals(key)) {
-          highest = Math.max(highest, name.get().seq());
-        }
-      }
-    }
-    return highest;
+    // A shard orphaned by a crash may hold nextSeq: the exclusive create then moves to the next.
+    return new KeyPlan(key, fresh, skipped, state.nextSeq(), conflicts);
   }
 
   private KeyResult packKey(KeyPlan plan) throws IOException {

@@ -124,6 +124,33 @@ class PackerTest {
   }
 
   @Test
+  void anArchiveDesCreatedIsPackedWithoutListing() throws Exception {
+    io.des.storage.FaultyBlobStore counting = new io.des.storage.FaultyBlobStore(new LocalBlobStore(tmp.resolve("store")));
+    Archive archive = Archive.create(counting, 8, ReaderLimits.DEFAULTS);
+    assertThat(counting.lists()).as("one listing to learn the folder holds no upstream shards").isEqualTo(1);
+    pack(archive, PackOptions.defaults(8), files(100, 11));
+    pack(archive, PackOptions.defaults(8), files(120, 11));
+    assertThat(counting.lists()).isEqualTo(1);
+  }
+
+  @Test
+  void anUpstreamFolderIsAdoptedAndItsShardsStayLive() throws Exception {
+    Path store = Files.createDirectories(tmp.resolve("store"));
+    // An upstream-written shard for key 20240101_64 (uid "100"), with no catalog.
+    Path golden = Path.of(getClass().getResource("/golden/upstream/v2-hello-world.des").toURI());
+    Files.copy(golden, store.resolve("20240101_64_0000.des"));
+    Archive archive = Archive.create(new LocalBlobStore(store), 8, ReaderLimits.DEFAULTS);
+    Path src = Files.writeString(tmp.resolve("356.txt"), "three five six");
+    pack(archive, PackOptions.defaults(8), List.of(new SourceFile("356", DAY, -1, src, "line 1")));
+    assertThat(archive.locate("356", DAY).shard().path().key()).isEqualTo("20240101_64_0001.des");
+    // The catalog's first generation adopted the upstream shard (its uids are not routed here; it is the file that counts).
+    assertThat(archive.catalog().load(new io.des.routing.ShardKey("20240101", "64")).shards())
+        .extracting(io.des.catalog.LiveShard::name).containsExactly("20240101_64_0000.des", "20240101_64_0001.des");
+    assertThat(archive.locateIn(new io.des.routing.ShardKey("20240101", "64"), "a").orElseThrow().shard().read("a"))
+        .asString(StandardCharsets.UTF_8).isEqualTo("hello");
+  }
+
+  @Test
   void outputIsDeterministic() throws Exception {
     List<SourceFile> files = files(100, 5);
     pack(archive(tmp.resolve("a")), PackOptions.defaults(8).withThreads(2), files);
