@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * an exclusive create: of two writers that both read generation N, exactly one creates N+1 and the
  * other re-reads and retries. Generations are never modified. {@code head.json} beside them is a
  * hint (a copy of a recent generation, replaced after each commit) so that a reader needs one GET
- * for the hint and one probe for the generation after it. A hint that lags (a slow writer
+ * for the hint and one probe for the generation after it (a key with one generation has no hint:
+ * the probe starts at generation 1). A hint that lags (a slow writer
  * overwrote a newer one) costs extra probes, never a wrong answer. See docs/catalog.md.
  */
 public final class ShardCatalog {
@@ -81,7 +82,11 @@ public final class ShardCatalog {
     CatalogState state = null;
     byte[] head = readSmall(headPath(key));
     if (head != null) {
-      state = CatalogCodec.read(headPath(key).key(), head, key, -1);
+      try {
+        state = CatalogCodec.read(headPath(key).key(), head, key, -1);
+      } catch (CorruptCatalogException unreadableHint) {
+        state = null; // only a hint: probe from the first generation instead
+      }
     }
     long generation = state == null ? 0 : state.generation();
     while (true) {
@@ -110,8 +115,18 @@ public final class ShardCatalog {
    * @throws CatalogConflictException if refused by the fence, or still losing after many attempts
    */
   public CatalogState commit(ShardKey key, long fence, UnaryOperator<CatalogState> change) throws IOException {
+    return commit(key, fence, change, null);
+  }
+
+  /**
+   * As {@link #commit(ShardKey, long, UnaryOperator)}, with a state the caller loaded or committed
+   * earlier as the base of the first attempt, which saves reading the catalog again. A stale base
+   * is harmless: its next generation already exists, the create fails, and the retry reloads.
+   */
+  public CatalogState commit(ShardKey key, long fence, UnaryOperator<CatalogState> change, CatalogState base)
+      throws IOException {
     for (int attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
-      CatalogState current = load(key);
+      CatalogState current = attempt == 1 && base != null ? base : load(key);
       if (current.fence() > fence) {
         throw new CatalogConflictException(
             "Commit to " + key + " refused: fencing token " + fence + " is older than " + current.fence()
@@ -136,11 +151,14 @@ public final class ShardCatalog {
         backoff(attempt);
         continue;
       }
-      // Best effort: a failed or lagging hint only costs readers extra probes.
-      try {
-        store.putReplace(headPath(key), json);
-      } catch (IOException ignored) {
-        // The generation is committed; the hint catches up on the next commit.
+      // Best effort: a failed or lagging hint only costs readers extra probes. Generation 1 needs
+      // none (readers without a hint probe from 1), which saves a file per new key while packing.
+      if (next.generation() > 1) {
+        try {
+          store.putReplace(headPath(key), json);
+        } catch (IOException ignored) {
+          // The generation is committed; the hint catches up on the next commit.
+        }
       }
       return next;
     }

@@ -57,7 +57,7 @@ public final class Packer implements AutoCloseable {
   }
 
   /** What one key needs: the files not packed yet and the first free sequence number. */
-  private record KeyPlan(ShardKey key, List<PlannedFile> fresh, long skipped, int nextSeq, List<InputProblem> conflicts) {}
+  private record KeyPlan(ShardKey key, CatalogState state, List<PlannedFile> fresh, long skipped, List<InputProblem> conflicts) {}
 
   /** What one key produced. */
   private record KeyResult(List<String> shards, long files, long bigFiles, long content, long stored) {}
@@ -123,19 +123,20 @@ public final class Packer implements AutoCloseable {
                 + " bytes, the source has " + f.size() + "; DES never overwrites a packed file"));
       }
     }
-    // A shard orphaned by a crash may hold nextSeq: the exclusive create then moves to the next.
-    return new KeyPlan(key, fresh, skipped, state.nextSeq(), conflicts);
+    return new KeyPlan(key, state, fresh, skipped, conflicts);
   }
 
   private KeyResult packKey(KeyPlan plan) throws IOException {
     List<String> shards = new ArrayList<>();
     long files = 0, big = 0, content = 0, stored = 0;
-    int nextSeq = plan.nextSeq();
+    CatalogState state = plan.state();
+    // A shard orphaned by a crash may hold nextSeq: the exclusive create then moves to the next.
+    int nextSeq = state.nextSeq();
     for (List<PlannedFile> shardFiles : PackPlanner.split(plan.fresh(), options.maxShardSize(), options.bigFileThreshold())) {
       Written w = writeShard(plan.key(), nextSeq, shardFiles);
       nextSeq = w.name().seq() + 1;
       LiveShard live = new LiveShard(w.name().fileName(), w.summary().shardBytes(), w.summary().entries());
-      archive.catalog().commit(plan.key(), 0, s -> s.withShard(live, options.nBits()));
+      state = archive.catalog().commit(plan.key(), 0, s -> s.withShard(live, options.nBits()), state);
       listener.shardCommitted(live.name(), live.entries(), live.size());
       shards.add(live.name());
       files += w.summary().entries();

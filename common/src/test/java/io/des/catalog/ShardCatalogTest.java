@@ -55,13 +55,37 @@ class ShardCatalogTest {
     BlobStore store = newStore();
     ShardCatalog catalog = new ShardCatalog(store);
     catalog.commit(KEY, 0, s -> s.withShard(shard(0), 8));
-    byte[] oldHint = store.open(BlobPath.of("_catalog/20240101/39/head.json")).readAllBytes();
+    assertThat(store.stat(BlobPath.of("_catalog/20240101/39/head.json"))).as("generation 1 needs no hint").isEmpty();
     catalog.commit(KEY, 0, s -> s.withShard(shard(1), 8));
+    byte[] oldHint = store.open(BlobPath.of("_catalog/20240101/39/head.json")).readAllBytes();
     catalog.commit(KEY, 0, s -> s.withShard(shard(2), 8));
+    catalog.commit(KEY, 0, s -> s.withShard(shard(3), 8));
     store.putReplace(BlobPath.of("_catalog/20240101/39/head.json"), oldHint); // a slow writer's late hint
     CatalogState loaded = catalog.load(KEY);
-    assertThat(loaded.generation()).isEqualTo(3);
-    assertThat(loaded.shards()).hasSize(3);
+    assertThat(loaded.generation()).isEqualTo(4);
+    assertThat(loaded.shards()).hasSize(4);
+  }
+
+  @Test
+  void anUnreadableHintIsIgnored() throws Exception {
+    BlobStore store = newStore();
+    ShardCatalog catalog = new ShardCatalog(store);
+    catalog.commit(KEY, 0, s -> s.withShard(shard(0), 8));
+    catalog.commit(KEY, 0, s -> s.withShard(shard(1), 8));
+    store.putReplace(BlobPath.of("_catalog/20240101/39/head.json"), new byte[0]); // torn by a crash
+    assertThat(catalog.load(KEY).generation()).isEqualTo(2);
+  }
+
+  @Test
+  void aStaleBaseIsReloadedNotCommittedOver() throws Exception {
+    BlobStore store = newStore();
+    ShardCatalog catalog = new ShardCatalog(store);
+    CatalogState stale = catalog.commit(KEY, 0, s -> s.withShard(shard(0), 8));
+    catalog.commit(KEY, 0, s -> s.withShard(shard(1), 8)); // another writer moved on
+    CatalogState next = catalog.commit(KEY, 0, s -> s.withShard(shard(2), 8), stale);
+    assertThat(next.generation()).isEqualTo(3);
+    assertThat(next.shards()).extracting(LiveShard::name)
+        .containsExactly("20240101_39_0000.des", "20240101_39_0001.des", "20240101_39_0002.des");
   }
 
   @Test
