@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 public final class FaultyBlobStore implements BlobStore {
   private final BlobStore delegate;
   private final AtomicInteger failWrites = new AtomicInteger();
+  /** Writes still allowed before every write fails (a crash at a chosen point); -1 means no limit. */
+  private final AtomicInteger writesBeforeCrash = new AtomicInteger(-1);
   private final AtomicInteger failReads = new AtomicInteger();
   private final AtomicInteger loseWriteResponses = new AtomicInteger();
   private final AtomicReference<Duration> readDelay = new AtomicReference<>(Duration.ZERO);
@@ -38,6 +40,15 @@ public final class FaultyBlobStore implements BlobStore {
   /** The next {@code n} writes throw {@link RetryableStorageException} without reaching the store. */
   public FaultyBlobStore failNextWrites(int n) {
     failWrites.set(n);
+    return this;
+  }
+
+  /**
+   * After {@code n} more writes succeed, every write fails with {@link RetryableStorageException}
+   * without reaching the store, as if the writer had died at that point; {@link #reset} ends it.
+   */
+  public FaultyBlobStore crashAfterWrites(int n) {
+    writesBeforeCrash.set(n);
     return this;
   }
 
@@ -91,6 +102,7 @@ public final class FaultyBlobStore implements BlobStore {
   /** Turns every switch off and zeroes every counter. */
   public void reset() {
     failWrites.set(0);
+    writesBeforeCrash.set(-1);
     failReads.set(0);
     loseWriteResponses.set(0);
     readDelay.set(Duration.ZERO);
@@ -181,7 +193,7 @@ public final class FaultyBlobStore implements BlobStore {
 
   private void beforeWrite(String operation, BlobPath path) throws RetryableStorageException {
     writes.incrementAndGet();
-    if (takeOne(failWrites)) {
+    if (writesBeforeCrash.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0 || takeOne(failWrites)) {
       throw new RetryableStorageException(
           "Injected write failure: " + operation + " " + path + " in " + describe(), null);
     }

@@ -151,6 +151,30 @@ class PackerTest {
   }
 
   @Test
+  void aRunThatDiesAtAnyWriteLeavesOnlyWholeShardsAndCanBeRunAgain() throws Exception {
+    List<SourceFile> files = files(60, 12);
+    for (int crashAfter : new int[] {0, 1, 2, 5, 9, 17}) {
+      Path dir = tmp.resolve("crash-" + crashAfter);
+      io.des.storage.FaultyBlobStore faulty = new io.des.storage.FaultyBlobStore(new LocalBlobStore(dir));
+      Archive archive = Archive.create(faulty, 8, ReaderLimits.DEFAULTS);
+      faulty.crashAfterWrites(crashAfter);
+      PackOptions small = PackOptions.defaults(8).withMaxShardSize(8_000).withParallelShards(1);
+      assertThatThrownBy(() -> pack(archive, small, files)).isInstanceOf(java.io.IOException.class);
+      // Whatever is visible under a shard name is a whole, valid shard.
+      for (String name : shardFiles(dir)) {
+        assertThat(io.des.format.ShardVerifier.verify(faulty, io.des.storage.BlobPath.of(name), ReaderLimits.DEFAULTS).problems())
+            .as(name).isEmpty();
+      }
+      faulty.reset();
+      Archive again = Archive.create(faulty, 8, ReaderLimits.DEFAULTS);
+      pack(again, small, files);
+      for (SourceFile f : files) {
+        assertThat(again.locate(f.uid(), f.createdAt()).shard().read(f.uid())).as(f.uid()).isEqualTo(Files.readAllBytes(f.path()));
+      }
+    }
+  }
+
+  @Test
   void outputIsDeterministic() throws Exception {
     List<SourceFile> files = files(100, 5);
     pack(archive(tmp.resolve("a")), PackOptions.defaults(8).withThreads(2), files);
