@@ -94,6 +94,13 @@ final class PackCommand implements Callable<Integer> {
       err.println("des pack: give exactly one input: a FOLDER or --manifest FILE");
       return DesCommand.BAD_INPUT;
     }
+    CompressionPolicy compression;
+    try {
+      compression = policy();
+    } catch (IllegalArgumentException e) {
+      err.println("des pack: " + e.getMessage());
+      return DesCommand.BAD_INPUT;
+    }
     int nBits = store.nBits == null ? 8 : store.nBits;
     try (BlobStore blobs = store.openStore()) {
       ArchiveSettings settings = ArchiveSettings.read(blobs);
@@ -104,7 +111,7 @@ final class PackCommand implements Callable<Integer> {
       PackOptions options = PackOptions.defaults(nBits)
           .withMaxShardSize(maxShardSize)
           .withBigFileThreshold(bigFileThreshold)
-          .withCompression(policy())
+          .withCompression(compression)
           .withParallelShards(parallelShards)
           .withMemoryBudget(memoryBudget != null ? memoryBudget : Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8));
       if (threads != null) {

@@ -100,6 +100,17 @@ class DesCommandTest {
   }
 
   @Test
+  void aBadCodecOrLevelIsBadUsage() throws Exception {
+    Path src = sampleFolder();
+    Run codec = des("pack", src.toString(), "--store", tmp.resolve("s").toString(), "--codec", "brotli");
+    assertThat(codec.code()).isEqualTo(2);
+    assertThat(codec.err()).contains("Unknown codec 'brotli' (expected none, zstd or lz4)");
+    Run level = des("pack", src.toString(), "--store", tmp.resolve("s").toString(), "--level", "40");
+    assertThat(level.code()).isEqualTo(2);
+    assertThat(level.err()).contains("zstd level 40 is above 22");
+  }
+
+  @Test
   void missingSourceFileIsReported() throws Exception {
     Path manifest = tmp.resolve("m.csv");
     Files.writeString(manifest, "uid,created_at,size_bytes,source_path\nx,2024-01-01,1," + tmp.resolve("none") + "\n");
