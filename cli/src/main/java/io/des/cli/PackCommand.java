@@ -7,6 +7,7 @@ import io.des.codec.CompressionPolicy;
 import io.des.format.ReaderLimits;
 import io.des.pack.FolderScanner;
 import io.des.pack.InputProblem;
+import io.des.pack.InputProblems;
 import io.des.pack.InvalidInputException;
 import io.des.pack.ManifestReader;
 import io.des.pack.PackOptions;
@@ -112,27 +113,29 @@ final class PackCommand implements Callable<Integer> {
           .withMaxShardSize(maxShardSize)
           .withBigFileThreshold(bigFileThreshold)
           .withCompression(compression)
-          .withParallelShards(parallelShards)
-          .withMemoryBudget(memoryBudget != null ? memoryBudget : Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8));
+          .withParallelShards(parallelShards);
+      if (memoryBudget != null) {
+        options = options.withMemoryBudget(memoryBudget);
+      }
       if (threads != null) {
         options = options.withThreads(threads);
       }
       // A manifest is checked line by line before anything is written, so bad input never leaves
       // half a pack behind. A folder scan cannot produce bad lines; its batches are checked whole.
       if (manifest != null) {
-        List<InputProblem> problems = new ArrayList<>();
+        InputProblems problems = new InputProblems();
         ManifestReader.read(manifest, f -> {
           InputProblem problem = PackPlanner.validate(f, archive.router());
           if (problem != null) {
             problems.add(problem);
           }
         }, problems::add);
-        if (!problems.isEmpty()) {
-          err.println("des pack: " + new InvalidInputException(problems).getMessage());
+        if (problems.count() > 0) {
+          err.println("des pack: " + problems.toException().getMessage());
           return DesCommand.BAD_INPUT;
         }
       }
-      // Pass 2 packs in batches: memory follows the batch size, not the input size.
+      // Packing goes in batches: memory follows the batch size, not the input size.
       Progress progress = new Progress(err, "packing", !noProgress);
       List<PackReport> reports = new ArrayList<>();
       int perBatch = batchFiles != null ? batchFiles : defaultBatchFiles();

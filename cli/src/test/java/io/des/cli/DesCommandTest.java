@@ -111,6 +111,20 @@ class DesCommandTest {
   }
 
   @Test
+  void aManifestWithThousandsOfBadLinesReportsTheFirstAndCountsAll() throws Exception {
+    StringBuilder csv = new StringBuilder("uid,created_at,size_bytes,source_path\n");
+    for (int i = 0; i < 5000; i++) {
+      csv.append("u").append(i).append(",not-a-date,1,/nowhere\n");
+    }
+    Path manifest = tmp.resolve("bad.csv");
+    Files.writeString(manifest, csv);
+    Run pack = des("pack", "--manifest", manifest.toString(), "--store", tmp.resolve("s").toString(), "--no-progress");
+    assertThat(pack.code()).isEqualTo(2);
+    assertThat(pack.err()).contains("5000 input problems, nothing was packed:", "... and 4980 more");
+    assertThat(tmp.resolve("s").resolve("_catalog")).doesNotExist();
+  }
+
+  @Test
   void missingSourceFileIsReported() throws Exception {
     Path manifest = tmp.resolve("m.csv");
     Files.writeString(manifest, "uid,created_at,size_bytes,source_path\nx,2024-01-01,1," + tmp.resolve("none") + "\n");

@@ -9,7 +9,12 @@ public class InvalidInputException extends Exception {
   private final transient List<InputProblem> problems;
 
   public InvalidInputException(List<InputProblem> problems) {
-    super(message(problems));
+    this(problems, problems.size());
+  }
+
+  /** The first {@code problems} of {@code total}, for inputs too large to keep every problem of. */
+  public InvalidInputException(List<InputProblem> problems, long total) {
+    super(message(problems, total));
     this.problems = List.copyOf(problems);
   }
 
@@ -17,14 +22,15 @@ public class InvalidInputException extends Exception {
     return problems;
   }
 
-  private static String message(List<InputProblem> problems) {
+  private static String message(List<InputProblem> problems, long total) {
     StringBuilder sb = new StringBuilder();
-    sb.append(problems.size()).append(problems.size() == 1 ? " input problem" : " input problems").append(", nothing was packed:");
-    for (int i = 0; i < Math.min(SHOWN, problems.size()); i++) {
+    sb.append(total).append(total == 1 ? " input problem" : " input problems").append(", nothing was packed:");
+    int shown = Math.min(SHOWN, problems.size());
+    for (int i = 0; i < shown; i++) {
       sb.append("\n  ").append(problems.get(i));
     }
-    if (problems.size() > SHOWN) {
-      sb.append("\n  ... and ").append(problems.size() - SHOWN).append(" more");
+    if (total > shown) {
+      sb.append("\n  ... and ").append(total - shown).append(" more");
     }
     return sb.toString();
   }

@@ -48,10 +48,12 @@ public record PackOptions(
     }
   }
 
+  /** Defaults for this machine: one encoder per core; a memory budget of an eighth of the heap, at most 64 MiB. */
   public static PackOptions defaults(int nBits) {
     int cores = Runtime.getRuntime().availableProcessors();
     return new PackOptions(
-        nBits, DEFAULT_MAX_SHARD_SIZE, DEFAULT_BIG_FILE_THRESHOLD, CompressionPolicy.defaults(), cores, cores * 4, 4, DEFAULT_MEMORY_BUDGET);
+        nBits, DEFAULT_MAX_SHARD_SIZE, DEFAULT_BIG_FILE_THRESHOLD, CompressionPolicy.defaults(), cores, cores * 4, 4,
+        Math.min(DEFAULT_MEMORY_BUDGET, Runtime.getRuntime().maxMemory() / 8));
   }
 
   public PackOptions withCompression(CompressionPolicy policy) {
