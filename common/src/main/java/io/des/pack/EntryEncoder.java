@@ -4,7 +4,6 @@ import io.des.codec.CompressionPolicy;
 import io.des.codec.Encoded;
 import io.des.format.EncodedEntry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.zip.CRC32C;
 
@@ -13,10 +12,9 @@ final class EntryEncoder {
   private EntryEncoder() {}
 
   static EncodedEntry encode(PlannedFile file, CompressionPolicy policy) throws IOException {
-    byte[] content;
-    try (InputStream in = Files.newInputStream(file.source().path())) {
-      content = in.readNBytes((int) file.size() + 1);
-    }
+    // readAllBytes allocates the file's size once and reads straight into it (readNBytes would
+    // read in 8 KiB pieces and copy them together).
+    byte[] content = Files.readAllBytes(file.source().path());
     if (content.length != file.size()) {
       throw new IOException(
           "Source " + file.source().path() + " changed while packing: expected " + file.size() + " bytes, read " + content.length);
