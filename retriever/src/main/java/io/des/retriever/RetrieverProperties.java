@@ -1,0 +1,23 @@
+package io.des.retriever;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code des.retriever.*}.
+ *
+ * @param store the archive: a folder or {@code s3://bucket/prefix}
+ * @param nBits routing bits when the archive records none (an upstream folder); default 8
+ * @param maxBufferedBytes entries up to this size are read and verified whole before the response
+ *     starts, so a corrupt one becomes a 500, not a cut-off body; larger ones stream
+ */
+@ConfigurationProperties("des.retriever")
+public record RetrieverProperties(String store, Integer nBits, Long maxBufferedBytes) {
+  public RetrieverProperties {
+    if (store == null || store.isBlank()) {
+      throw new IllegalArgumentException("des.retriever.store is required: a folder or s3://bucket/prefix");
+    }
+    if (maxBufferedBytes == null) {
+      maxBufferedBytes = 8L << 20;
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package io.des.retriever;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.des.archive.Archive;
+import io.des.format.ReaderLimits;
+import io.des.pack.PackListener;
+import io.des.pack.PackOptions;
+import io.des.pack.Packer;
+import io.des.pack.SourceFile;
+import io.des.routing.CreatedAt;
+import io.des.storage.LocalBlobStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The upstream HTTP cases (digest section 7, test_http_retriever.py) against a real archive. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class RetrieverHttpTest {
+  private static final Path STORE;
+  private static final byte[] BIG = new byte[12 << 20];
+  private static final CreatedAt DAY = CreatedAt.parse("2024-01-01T10:00:00Z");
+
+  static {
+    try {
+      Path dir = Files.createTempDirectory("des-retriever-test");
+      STORE = dir.resolve("store");
+      Path src = Files.createDirectories(dir.resolve("src"));
+      new Random(3).nextBytes(BIG);
+      List<SourceFile> files = new ArrayList<>();
+      for (String[] f : new String[][] {{"100", "hello"}, {"356", "world!"}, {"docs/a.txt", "alpha ".repeat(300)}, {"empty", ""}, {"corrupt-me", "x".repeat(1000)}}) {
+        Path p = Files.writeString(src.resolve(f[0].replace('/', '_')), f[1]);
+        files.add(new SourceFile(f[0], DAY, -1, p, f[0]));
+      }
+      Path big = Files.write(src.resolve("big"), BIG);
+      files.add(new SourceFile("big", DAY, -1, big, "big"));
+      Archive archive = Archive.create(new LocalBlobStore(STORE), 8, ReaderLimits.DEFAULTS);
+      try (Packer packer = new Packer(archive, PackOptions.defaults(8).withBigFileThreshold(64L << 20), PackListener.NONE)) {
+        packer.pack(files);
+      }
+    } catch (Exception e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  @DynamicPropertySource
+  static void store(DynamicPropertyRegistry registry) {
+    registry.add("des.retriever.store", STORE::toString);
+  }
+
+  @LocalServerPort int port;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private HttpResponse<byte[]> get(String pathAndQuery) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static String text(HttpResponse<byte[]> r) {
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void healthSaysOk() throws Exception {
+    HttpResponse<byte[]> r = get("/health");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(text(r)).isEqualTo("{\"status\":\"ok\"}");
+  }
+
+  @Test
+  void getReturnsTheBytes() throws Exception {
+    HttpResponse<byte[]> r = get("/files/100?created_at=2024-01-01T10:00:00Z");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(text(r)).isEqualTo("hello");
+    assertThat(r.headers().firstValue("content-type")).hasValue("application/octet-stream");
+    assertThat(text(get("/files/356?created_at=2024-01-01"))).isEqualTo("world!");
+  }
+
+  @Test
+  void uidsWithSlashesAndEmptyFilesWork() throws Exception {
+    assertThat(text(get("/files/docs/a.txt?created_at=2024-01-01T23:59:59"))).isEqualTo("alpha ".repeat(300));
+    HttpResponse<byte[]> empty = get("/files/empty?created_at=2024-01-01");
+    assertThat(empty.statusCode()).isEqualTo(200);
+    assertThat(empty.body()).isEmpty();
+  }
+
+  @Test
+  void largeEntriesStream() throws Exception {
+    HttpResponse<byte[]> r = get("/files/big?created_at=2024-01-01");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValueAsLong("content-length")).hasValue(BIG.length);
+    assertThat(r.body()).isEqualTo(BIG);
+  }
+
+  @Test
+  void unknownUidOrWrongDateIs404() throws Exception {
+    HttpResponse<byte[]> unknown = get("/files/999?created_at=2024-01-01");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(text(unknown)).isEqualTo("{\"detail\":\"File not found\"}");
+    assertThat(get("/files/100?created_at=2024-01-02").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void badDateIs400AndMissingDateIs422() throws Exception {
+    HttpResponse<byte[]> bad = get("/files/100?created_at=not-a-date");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(text(bad)).isEqualTo("{\"detail\":\"Invalid created_at format\"}");
+    HttpResponse<byte[]> missing = get("/files/100");
+    assertThat(missing.statusCode()).isEqualTo(422);
+    assertThat(text(missing)).isEqualTo("{\"detail\":\"created_at is required\"}");
+  }
+
+  @Test
+  void aCorruptEntryIs500AndNeverWrongBytes() throws Exception {
+    Archive archive = Archive.open(new LocalBlobStore(STORE), null, ReaderLimits.DEFAULTS);
+    Archive.Located located = archive.locate("corrupt-me", DAY);
+    assertThat(archive.router().route("corrupt-me", DAY.routingDate()))
+        .as("alone in its shard key, so no other test reads this shard")
+        .isNotIn(archive.router().route("100", DAY.routingDate()), archive.router().route("356", DAY.routingDate()),
+            archive.router().route("docs/a.txt", DAY.routingDate()), archive.router().route("empty", DAY.routingDate()),
+            archive.router().route("big", DAY.routingDate()));
+    Path shard = STORE.resolve(located.shard().path().key());
+    byte[] bytes = Files.readAllBytes(shard);
+    bytes[(int) located.entry().offset()] ^= 0x20;
+    Files.write(shard, bytes);
+    HttpResponse<byte[]> r = get("/files/corrupt-me?created_at=2024-01-01");
+    assertThat(r.statusCode()).isEqualTo(500);
+    assertThat(text(r)).isEqualTo("{\"detail\":\"Stored file is corrupt\"}");
+  }
+
+  @Test
+  void metricsCountRetrievalsInBothPlaces() throws Exception {
+    get("/files/100?created_at=2024-01-01");
+    get("/files/999?created_at=2024-01-01");
+    String metrics = text(get("/metrics"));
+    assertThat(metrics).contains("des_retrievals_total{backend=\"local\",status=\"ok\"}", "des_retrievals_total{backend=\"local\",status=\"not_found\"}",
+        "des_retrieval_seconds_count{backend=\"local\"}");
+    assertThat(text(get("/actuator/prometheus"))).contains("des_retrievals_total");
+    assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+  }
+}
