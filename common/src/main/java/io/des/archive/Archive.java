@@ -17,6 +17,7 @@ import io.des.storage.BlobPath;
 import io.des.storage.BlobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,6 +32,14 @@ public final class Archive {
   private final ShardCatalog catalog;
   private final ReaderLimits limits;
   private final Cache<String, ShardIndex> indexes;
+  private final Cache<ShardKey, CachedCatalog> catalogs;
+
+  /** How long a reader trusts a key's catalog before reading it again. */
+  public static final Duration DEFAULT_CATALOG_TTL = Duration.ofSeconds(5);
+  /** A miss reloads the key's catalog, but not more often than this. */
+  private static final long MISS_RELOAD_NANOS = Duration.ofSeconds(1).toNanos();
+
+  private record CachedCatalog(CatalogState state, long loadedNanos) {}
 
   /** An archive that may hold shards without a catalog (any folder, including upstream's). */
   public Archive(BlobStore store, int nBits, ReaderLimits limits, long indexCacheBytes) {
@@ -38,6 +47,16 @@ public final class Archive {
   }
 
   public Archive(BlobStore store, int nBits, ShardCatalog.Uncataloged uncataloged, ReaderLimits limits, long indexCacheBytes) {
+    this(store, nBits, uncataloged, limits, indexCacheBytes, DEFAULT_CATALOG_TTL);
+  }
+
+  /**
+   * @param catalogTtl how long a key's catalog is trusted: a shard swapped in by a repack is seen by
+   *     every reader within this time (a file packed later is found at once: a miss reloads)
+   */
+  public Archive(BlobStore store, int nBits, ShardCatalog.Uncataloged uncataloged, ReaderLimits limits, long indexCacheBytes,
+      Duration catalogTtl) {
+    this.catalogs = Caffeine.newBuilder().expireAfterWrite(catalogTtl).maximumSize(100_000).build();
     this.store = store;
     this.router = new Router(nBits);
     this.catalog = new ShardCatalog(store, uncataloged);
@@ -134,7 +153,24 @@ public final class Archive {
 
   /** Looks a uid up in the live shards of a key, newest shard first. */
   public Optional<Located> locateIn(ShardKey key, String uid) throws IOException {
-    CatalogState state = catalog.load(key);
+    CachedCatalog cached = catalogs.getIfPresent(key);
+    if (cached == null) {
+      cached = loadCatalog(key);
+    }
+    Optional<Located> found = search(cached.state(), uid);
+    if (found.isEmpty() && System.nanoTime() - cached.loadedNanos() >= MISS_RELOAD_NANOS) {
+      found = search(loadCatalog(key).state(), uid); // perhaps packed since we looked
+    }
+    return found;
+  }
+
+  private CachedCatalog loadCatalog(ShardKey key) throws IOException {
+    CachedCatalog fresh = new CachedCatalog(catalog.load(key), System.nanoTime());
+    catalogs.put(key, fresh);
+    return fresh;
+  }
+
+  private Optional<Located> search(CatalogState state, String uid) throws IOException {
     List<LiveShard> shards = state.shards();
     for (int i = shards.size() - 1; i >= 0; i--) {
       ShardReader reader = shard(shards.get(i).name());
