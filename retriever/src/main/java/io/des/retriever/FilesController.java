@@ -8,9 +8,10 @@ import io.des.routing.InvalidCreatedAtException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
-import java.io.InputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,6 +19,7 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -45,7 +47,12 @@ class FilesController {
   }
 
   @GetMapping("/files/{*uid}")
-  ResponseEntity<StreamingResponseBody> get(@PathVariable("uid") String path, @RequestParam("created_at") String createdAt)
+  ResponseEntity<StreamingResponseBody> get(
+      @PathVariable("uid") String path,
+      @RequestParam("created_at") String createdAt,
+      @RequestHeader(value = HttpHeaders.RANGE, required = false) String rangeHeader,
+      @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+      HttpServletRequest request)
       throws IOException {
     String uid = path.startsWith("/") ? path.substring(1) : path;
     Timer.Sample sample = Timer.start(meters);
@@ -66,19 +73,32 @@ class FilesController {
         throw new ApiException(HttpStatus.NOT_FOUND, "File not found");
       }
       long size = located.entry().contentSize();
-      StreamingResponseBody body;
-      if (size <= properties.maxBufferedBytes()) {
-        byte[] content = located.shard().read(uid); // verified before a byte is sent
-        body = out -> out.write(content);
-      } else {
-        body = out -> {
-          try (InputStream in = located.shard().openEntry(located.entry())) {
-            in.transferTo(out);
-          }
-        };
+      String etag = etag(located);
+      if (ifNoneMatch != null && (ifNoneMatch.trim().equals("*") || ifNoneMatch.contains(etag))) {
+        status = "not_modified";
+        return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
+      }
+      ByteRange range;
+      try {
+        range = ByteRange.parse(rangeHeader, size).orElse(null);
+      } catch (ByteRange.Unsatisfiable e) {
+        status = "bad_range";
+        return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+            .header(HttpHeaders.CONTENT_RANGE, "bytes */" + size).build();
+      }
+      ResponseEntity.BodyBuilder response = ResponseEntity.status(range == null ? HttpStatus.OK : HttpStatus.PARTIAL_CONTENT)
+          .contentType(MediaType.APPLICATION_OCTET_STREAM)
+          .eTag(etag)
+          .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+          .contentLength(range == null ? size : range.length());
+      if (range != null) {
+        response.header(HttpHeaders.CONTENT_RANGE, range.contentRange(size));
       }
       status = "ok";
-      return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).contentLength(size).body(body);
+      if ("HEAD".equals(request.getMethod())) {
+        return response.build(); // headers only: no read of the content
+      }
+      return response.body(EntryBody.of(located, range, properties.maxBufferedBytes()));
     } catch (CorruptShardException e) {
       status = "corrupt";
       log.error("Corrupt shard while reading uid '{}': {}", uid, e.getMessage());
@@ -87,6 +107,21 @@ class FilesController {
       meters.counter("des.retrievals", "backend", backend, "status", status).increment();
       sample.stop(meters.timer("des.retrieval", "backend", backend));
     }
+  }
+
+  /**
+   * A strong validator of the content: its CRC-32C and size when the entry has a checksum (the same
+   * after a repack copies it), else where it is stored.
+   */
+  static String etag(Archive.Located located) {
+    var e = located.entry();
+    if (e.hasChecksum()) {
+      return "\"" + Long.toHexString(e.crc32c()) + "-" + e.contentSize() + "\"";
+    }
+    if (e.isBigFile()) {
+      return "\"" + e.bigFileSha256() + "\"";
+    }
+    return "\"" + located.shard().path().key() + "-" + e.offset() + "-" + e.length() + "\"";
   }
 
   @ExceptionHandler(ApiException.class)

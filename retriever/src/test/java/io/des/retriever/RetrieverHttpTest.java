@@ -67,6 +67,11 @@ class RetrieverHttpTest {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  private HttpResponse<byte[]> get(String pathAndQuery, String header, String value) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).header(header, value).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   private static String text(HttpResponse<byte[]> r) {
     return new String(r.body(), StandardCharsets.UTF_8);
   }
@@ -101,6 +106,50 @@ class RetrieverHttpTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValueAsLong("content-length")).hasValue(BIG.length);
     assertThat(r.body()).isEqualTo(BIG);
+  }
+
+  @Test
+  void headGivesTheHeadersWithoutABody() throws Exception {
+    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/files/100?created_at=2024-01-01"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValueAsLong("content-length")).hasValue(5);
+    assertThat(r.headers().firstValue("etag")).isPresent();
+    assertThat(r.body()).isEmpty();
+  }
+
+  @Test
+  void rangesGive206AndBadRangesGive416() throws Exception {
+    HttpResponse<byte[]> mid = get("/files/100?created_at=2024-01-01", "Range", "bytes=1-3");
+    assertThat(mid.statusCode()).isEqualTo(206);
+    assertThat(text(mid)).isEqualTo("ell");
+    assertThat(mid.headers().firstValue("content-range")).hasValue("bytes 1-3/5");
+    assertThat(text(get("/files/100?created_at=2024-01-01", "Range", "bytes=-2"))).isEqualTo("lo");
+    assertThat(text(get("/files/100?created_at=2024-01-01", "Range", "bytes=2-"))).isEqualTo("llo");
+    HttpResponse<byte[]> beyond = get("/files/100?created_at=2024-01-01", "Range", "bytes=5-9");
+    assertThat(beyond.statusCode()).isEqualTo(416);
+    assertThat(beyond.headers().firstValue("content-range")).hasValue("bytes */5");
+    HttpResponse<byte[]> several = get("/files/100?created_at=2024-01-01", "Range", "bytes=0-1,3-4");
+    assertThat(several.statusCode()).isEqualTo(200);
+    assertThat(text(several)).isEqualTo("hello");
+  }
+
+  @Test
+  void rangesOfAStreamedEntry() throws Exception {
+    HttpResponse<byte[]> r = get("/files/big?created_at=2024-01-01", "Range", "bytes=1000-200999");
+    assertThat(r.statusCode()).isEqualTo(206);
+    assertThat(r.body()).isEqualTo(java.util.Arrays.copyOfRange(BIG, 1000, 201000));
+    assertThat(get("/files/big?created_at=2024-01-01", "Range", "bytes=-10").body())
+        .isEqualTo(java.util.Arrays.copyOfRange(BIG, BIG.length - 10, BIG.length));
+  }
+
+  @Test
+  void anEtagMatchIs304() throws Exception {
+    String etag = get("/files/356?created_at=2024-01-01").headers().firstValue("etag").orElseThrow();
+    HttpResponse<byte[]> again = get("/files/356?created_at=2024-01-01", "If-None-Match", etag);
+    assertThat(again.statusCode()).isEqualTo(304);
+    assertThat(again.body()).isEmpty();
+    assertThat(get("/files/356?created_at=2024-01-01", "If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
   }
 
   @Test
