@@ -13,7 +13,9 @@ import org.springframework.context.annotation.Configuration;
 class RetrieverConfiguration {
   @Bean(destroyMethod = "close")
   BlobStore blobStore(RetrieverProperties properties) {
-    return BlobStores.open(properties.store());
+    return properties.s3Endpoint() == null
+        ? BlobStores.open(properties.store())
+        : BlobStores.open(properties.store(), b -> b.endpoint(properties.s3Endpoint()));
   }
 
   @Bean
