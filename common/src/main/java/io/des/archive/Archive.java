@@ -2,6 +2,8 @@ package io.des.archive;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.des.catalog.CatalogState;
 import io.des.catalog.LiveShard;
 import io.des.catalog.ShardCatalog;
@@ -65,7 +67,35 @@ public final class Archive {
         Caffeine.newBuilder()
             .maximumWeight(indexCacheBytes)
             .weigher((String name, ShardIndex index) -> (int) Math.min(Integer.MAX_VALUE, index.estimatedHeapBytes()))
+            .expireAfterAccess(INDEX_TTL) // shards are immutable; the TTL only frees idle ones
+            .recordStats()
+            .removalListener((String name, ShardIndex index, RemovalCause cause) -> evictions.get(cause).increment())
             .build();
+  }
+
+  /** An index not used for this long is dropped from the cache. */
+  public static final Duration INDEX_TTL = Duration.ofMinutes(10);
+
+  private final java.util.Map<RemovalCause, java.util.concurrent.atomic.LongAdder> evictions = evictionCounters();
+
+  private static java.util.Map<RemovalCause, java.util.concurrent.atomic.LongAdder> evictionCounters() {
+    java.util.Map<RemovalCause, java.util.concurrent.atomic.LongAdder> map = new java.util.EnumMap<>(RemovalCause.class);
+    for (RemovalCause cause : RemovalCause.values()) {
+      map.put(cause, new java.util.concurrent.atomic.LongAdder());
+    }
+    return java.util.Collections.unmodifiableMap(map);
+  }
+
+  /** What the index cache holds and did, for metrics. */
+  public record IndexCacheStats(long weightedBytes, long entries, long hits, long misses, java.util.Map<RemovalCause, Long> removals) {}
+
+  public IndexCacheStats indexCacheStats() {
+    indexes.cleanUp(); // apply pending evictions, so the numbers hold the bound
+    CacheStats stats = indexes.stats();
+    java.util.Map<RemovalCause, Long> removals = new java.util.EnumMap<>(RemovalCause.class);
+    evictions.forEach((cause, count) -> removals.put(cause, count.sum()));
+    long weighted = indexes.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+    return new IndexCacheStats(weighted, indexes.estimatedSize(), stats.hitCount(), stats.missCount(), removals);
   }
 
   /**

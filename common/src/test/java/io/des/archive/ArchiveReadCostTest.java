@@ -59,6 +59,23 @@ class ArchiveReadCostTest {
   }
 
   @Test
+  void theIndexCacheIsBoundedInBytes() throws Exception {
+    String[] uids = new String[40];
+    for (int i = 0; i < uids.length; i++) {
+      uids[i] = Integer.toString(i); // numeric: 40 different shard keys, 40 shards
+    }
+    FaultyBlobStore store = packed(uids);
+    Archive reader = new Archive(store, 8, io.des.catalog.ShardCatalog.Uncataloged.NOTHING, ReaderLimits.DEFAULTS, 4_000);
+    for (String uid : uids) {
+      reader.locate(uid, DAY).shard().read(uid);
+    }
+    Archive.IndexCacheStats stats = reader.indexCacheStats();
+    assertThat(stats.weightedBytes()).isPositive().isLessThanOrEqualTo(4_000);
+    assertThat(stats.removals().get(com.github.benmanes.caffeine.cache.RemovalCause.SIZE)).isPositive();
+    assertThat(stats.misses()).isGreaterThanOrEqualTo(40);
+  }
+
+  @Test
   void aFilePackedAfterTheCatalogWasCachedIsFound() throws Exception {
     FaultyBlobStore store = packed("100");
     Archive reader = Archive.open(store, null, ReaderLimits.DEFAULTS);

@@ -196,6 +196,9 @@ class RetrieverHttpTest {
     assertThat(metrics).contains("des_retrievals_total{backend=\"local\",status=\"ok\"}", "des_retrievals_total{backend=\"local\",status=\"not_found\"}",
         "des_retrieval_seconds_count{backend=\"local\"}");
     assertThat(text(get("/actuator/prometheus"))).contains("des_retrievals_total");
+    assertThat(metrics).contains("des_cache_memory_bytes{cache=\"index\"}", "des_cache_hits_total{cache=\"index\"}",
+        "des_cache_evictions_total{cache=\"index\",cause=\"size\"}");
+    assertThat(metrics).doesNotContain("des_cache_memory_bytes{cache=\"index\"} 0.0");
     assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
   }
 }
