@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = DesCommand.Version.class,
     description = "DES (Data Easy Store): packs small files into immutable shards and reads them back.",
+    footer = {"", "bin/des serve --store DIR|s3://BUCKET/PREFIX [--port P] starts the HTTP retriever (docs/retriever.md)."},
     subcommands = {
       PackCommand.class,
       GetCommand.class,
