@@ -77,6 +77,14 @@ class RetrieverHttpTest {
   }
 
   @Test
+  void servesTheOpenApiDescriptionKeptInDocs() throws Exception {
+    HttpResponse<byte[]> r = get("/openapi.yaml");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(text(r)).isEqualTo(Files.readString(Path.of("../docs/openapi.yaml")));
+    assertThat(text(r)).contains("/files/{uid}:", "/health:", "/metrics:", "'206':", "'416':", "'422':");
+  }
+
+  @Test
   void healthSaysOk() throws Exception {
     HttpResponse<byte[]> r = get("/health");
     assertThat(r.statusCode()).isEqualTo(200);
