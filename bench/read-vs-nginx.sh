@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Read benchmark: the DES retriever serving the packed dataset against nginx serving the same files
+# unpacked from disk, random reads with wrk at concurrency 1, 8 and 64, same machine, same sitting.
+#
+# Usage: bench/read-vs-nginx.sh [--duration S (10)] [--urls N (20000)]
+# Needs: the dataset (bench/pack-vs-tar.sh makes it), the built jars (./mvnw -B -q -DskipTests install),
+# nginx and wrk (apt-get install -y nginx-light wrk; installed here when run as root).
+# Results: bench/out/read-vs-nginx-<date>.md (also printed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+DURATION=10
+NURLS=20000
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --duration) DURATION=$2; shift 2 ;;
+    --urls) NURLS=$2; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+DATA=$ROOT/bench/data/dataset-100k
+OUT=$ROOT/bench/out
+WORK=$OUT/work-read
+STORE=$WORK/store
+STAMP=$(date -u +%Y-%m-%d_%H%M)
+REPORT=$OUT/read-vs-nginx-$STAMP.md
+NGINX_PORT=18080
+DES_PORT=18000
+mkdir -p "$WORK"
+
+if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
+  if [[ $(id -u) -eq 0 ]]; then apt-get update -qq && apt-get install -y -qq nginx-light wrk; else
+    echo "need nginx and wrk: apt-get install -y nginx-light wrk" >&2; exit 1; fi
+fi
+[[ -d $DATA ]] || { echo "no dataset at $DATA: run bench/pack-vs-tar.sh --tar-only first" >&2; exit 1; }
+[[ -f $ROOT/cli/target/des.jar ]] || { echo "build first: ./mvnw -B -q -DskipTests install" >&2; exit 1; }
+
+if [[ ! -f $STORE/_des/archive.json ]]; then
+  echo "+ bin/des pack $DATA --store $STORE --no-progress"
+  "$ROOT/bin/des" pack "$DATA" --store "$STORE" --no-progress | tail -1
+fi
+
+# The same random files for both servers: uid (relative path) and created_at (mtime, UTC).
+echo "+ picking $NURLS random files"
+( cd "$DATA" && find . -type f -printf '%P\t%TY-%Tm-%TdT%TH:%TM:%TSZ\n' ) \
+  | sed -E 's/\.[0-9]+Z$/Z/' | shuf -n "$NURLS" --random-source=<(yes) > "$WORK/files.tsv"
+awk -F'\t' '{print "/" $1}' "$WORK/files.tsv" > "$WORK/nginx.urls"
+awk -F'\t' '{print "/files/" $1 "?created_at=" $2}' "$WORK/files.tsv" > "$WORK/des.urls"
+cat > "$WORK/random.lua" <<'LUA'
+local paths = {}
+init = function(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  math.randomseed(42 + (id or 0))
+end
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+LUA
+
+cat > "$WORK/nginx.conf" <<NGINX
+worker_processes 2;
+daemon off;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  default_type application/octet-stream;
+  server { listen 127.0.0.1:$NGINX_PORT; root $DATA; }
+}
+NGINX
+
+cleanup() {
+  [[ -n ${NGINX_PID:-} ]] && kill "$NGINX_PID" 2>/dev/null || true
+  [[ -n ${DES_PID:-} ]] && kill "$DES_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+nginx -c "$WORK/nginx.conf" -p "$WORK" & NGINX_PID=$!
+JAVA_OPTS=-Xmx512m "$ROOT/bin/des" serve --store "$STORE" --port $DES_PORT > "$WORK/retriever.log" 2>&1 & DES_PID=$!
+for i in $(seq 1 120); do
+  curl -sf -o /dev/null "http://127.0.0.1:$DES_PORT/health" && curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT$(head -1 "$WORK/nginx.urls")" && break
+  sleep 0.5
+done
+# Both answer the same file the same way before anything is measured.
+first=$(head -1 "$WORK/files.tsv" | cut -f1)
+cmp <(curl -sf "http://127.0.0.1:$NGINX_PORT/$first") <(curl -sf "http://127.0.0.1:$DES_PORT$(head -1 "$WORK/des.urls")") \
+  || { echo "nginx and des disagree on $first" >&2; exit 1; }
+
+run() { # name port urls connections
+  local threads=2; [[ $4 -eq 1 ]] && threads=1
+  wrk -t$threads -c$4 -d${DURATION}s --latency -s "$WORK/random.lua" "http://127.0.0.1:$2" -- "$3" > "$WORK/wrk-$1-$4.txt" 2>&1
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk-$1-$4.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk-$1-$4.txt")
+  p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk-$1-$4.txt")
+  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk-$1-$4.txt" | tr '\n' ' ')
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$4" "$rps" "$p50" "$p99" "${errors:-none}"
+}
+
+echo "+ warm-up: $DURATION s of each at 8 connections"
+run warmup-nginx $NGINX_PORT "$WORK/nginx.urls" 8 > /dev/null
+run warmup-des $DES_PORT "$WORK/des.urls" 8 > /dev/null
+
+{
+  echo "# read-vs-nginx, $(date -u '+%Y-%m-%d %H:%M') UTC"
+  echo
+  echo "nproc $(nproc); $(java -version 2>&1 | head -1); $(nginx -v 2>&1); wrk $(wrk --version 2>&1 | head -1 | awk '{print $2}'); load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "$NURLS random files of $DATA; wrk ${DURATION} s per cell; nginx: 2 workers, sendfile; des: bin/des serve, -Xmx512m."
+  echo
+  echo "| server | connections | requests/s | p50 | p99 | errors |"
+  echo "|---|---|---|---|---|---|"
+  for c in 1 8 64; do
+    run nginx $NGINX_PORT "$WORK/nginx.urls" $c
+    run des $DES_PORT "$WORK/des.urls" $c
+  done
+  echo
+  echo "Retriever RSS after the runs: $(( $(awk '/VmRSS/ {print $2}' /proc/$(pgrep -f des-retriever | head -1)/status) / 1024 )) MiB"
+} | tee "$REPORT"
+echo "Report: $REPORT"
