@@ -10,6 +10,12 @@ import io.des.pack.Packer;
 import io.des.pack.SourceFile;
 import io.des.routing.CreatedAt;
 import io.des.storage.LocalBlobStore;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -208,5 +214,65 @@ class RetrieverHttpTest {
         "des_cache_evictions_total{cache=\"index\",cause=\"size\"}");
     assertThat(metrics).doesNotContain("des_cache_memory_bytes{cache=\"index\"} 0.0");
     assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+  }
+
+  private static final int CLIENTS = 8;
+  private static final int REQUESTS_PER_CLIENT = 1_000;
+  private static final String[] PATHS = {
+    "/files/100?created_at=2024-01-01", "/files/356?created_at=2024-01-01T10:00:00Z",
+    "/files/docs/a.txt?created_at=2024-01-01", "/files/empty?created_at=2024-01-01", "/files/999?created_at=2024-01-01"
+  };
+
+  /**
+   * A bounded load on loopback (8 clients, a fixed number of requests, stops by itself): no errors,
+   * and the heap after the load is not larger than after a warm-up load of the same kind.
+   */
+  @Test
+  void boundedLoadHasNoErrorsAndNoHeapGrowth() throws Exception {
+    load(); // warm-up: JIT, caches, pools
+    long before = usedHeapAfterGc();
+    long[] outcome = load();
+    long after = usedHeapAfterGc();
+    assertThat(outcome[1]).as("unexpected statuses").isZero();
+    assertThat(outcome[0]).isEqualTo((long) CLIENTS * REQUESTS_PER_CLIENT);
+    assertThat(after - before).as("heap growth in bytes").isLessThan(16L << 20);
+  }
+
+  /** Returns {requests, unexpected statuses}. */
+  private long[] load() throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    AtomicLong done = new AtomicLong();
+    AtomicLong wrong = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+    List<Future<?>> clients = new ArrayList<>();
+    for (int c = 0; c < CLIENTS; c++) {
+      int client = c;
+      clients.add(pool.submit(() -> {
+        for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
+          String path = PATHS[(client + i) % PATHS.length];
+          HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+          int expected = path.startsWith("/files/999") ? 404 : 200;
+          if (r.statusCode() != expected) {
+            wrong.incrementAndGet();
+          }
+          done.incrementAndGet();
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : clients) {
+      f.get();
+    }
+    pool.shutdown();
+    return new long[] {done.get(), wrong.get()};
+  }
+
+  private static long usedHeapAfterGc() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 }
