@@ -34,17 +34,20 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 class FilesController {
   private static final Logger log = LoggerFactory.getLogger(FilesController.class);
 
-  private final Archive archive;
+  private final ArchiveSource source;
   private final RetrieverProperties properties;
   private final MeterRegistry meters;
   private final String backend;
 
-  FilesController(Archive archive, RetrieverProperties properties, MeterRegistry meters) {
-    this.archive = archive;
+  FilesController(ArchiveSource source, RetrieverProperties properties, MeterRegistry meters) {
+    this.source = source;
     this.properties = properties;
     this.meters = meters;
-    this.backend = properties.store().startsWith("s3://") ? "s3" : "local";
+    this.backend = source.backend();
   }
+
+  /** What one replica answered: where the file is and, unless a HEAD or a 304, its body. */
+  private record Found(Archive.Located located, StreamingResponseBody body) {}
 
   @GetMapping("/files/{*uid}")
   ResponseEntity<StreamingResponseBody> get(
@@ -65,16 +68,34 @@ class FilesController {
         status = "bad_request";
         throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid created_at format");
       }
-      Archive.Located located;
+      boolean headersOnly = "HEAD".equals(request.getMethod());
+      Found found;
       try {
-        located = archive.locate(uid, when);
+        // Locating and (for small entries) reading happen against one replica; a failing replica
+        // is left for the next one, so failover covers both.
+        found = source.read(uid, when, archive -> {
+          Archive.Located at = archive.locate(uid, when);
+          String tag = etag(at);
+          long length = at.entry().contentSize();
+          if (headersOnly || matches(ifNoneMatch, tag)) {
+            return new Found(at, null);
+          }
+          ByteRange r;
+          try {
+            r = ByteRange.parse(rangeHeader, length).orElse(null);
+          } catch (ByteRange.Unsatisfiable e) {
+            return new Found(at, null);
+          }
+          return new Found(at, EntryBody.of(at, r, properties.maxBufferedBytes()));
+        });
       } catch (EntryNotFoundException | IllegalArgumentException e) {
         status = "not_found";
         throw new ApiException(HttpStatus.NOT_FOUND, "File not found");
       }
+      Archive.Located located = found.located();
       long size = located.entry().contentSize();
       String etag = etag(located);
-      if (ifNoneMatch != null && (ifNoneMatch.trim().equals("*") || ifNoneMatch.contains(etag))) {
+      if (matches(ifNoneMatch, etag)) {
         status = "not_modified";
         return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
       }
@@ -95,10 +116,19 @@ class FilesController {
         response.header(HttpHeaders.CONTENT_RANGE, range.contentRange(size));
       }
       status = "ok";
-      if ("HEAD".equals(request.getMethod())) {
+      if (headersOnly) {
         return response.build(); // headers only: no read of the content
       }
-      return response.body(EntryBody.of(located, range, properties.maxBufferedBytes()));
+      return response.body(found.body());
+    } catch (ZonedArchiveSource.BackpressureException e) {
+      status = "throttled";
+      long seconds = Math.max(1, e.retryAfter().toSeconds());
+      throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "Too many requests for this zone; retry after " + seconds + " s",
+          Long.toString(seconds));
+    } catch (ZonedArchiveSource.ZoneUnavailableException | io.des.storage.StorageException e) {
+      status = "unavailable";
+      log.warn("Storage unavailable while reading uid '{}': {}", uid, e.getMessage());
+      throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Storage unavailable");
     } catch (CorruptShardException e) {
       status = "corrupt";
       log.error("Corrupt shard while reading uid '{}': {}", uid, e.getMessage());
@@ -126,7 +156,15 @@ class FilesController {
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<ApiError> api(ApiException e) {
-    return error(e.status(), e.getMessage());
+    ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON);
+    if (e.retryAfter() != null) {
+      builder.header(HttpHeaders.RETRY_AFTER, e.retryAfter());
+    }
+    return builder.body(new ApiError(e.getMessage()));
+  }
+
+  private static boolean matches(String ifNoneMatch, String etag) {
+    return ifNoneMatch != null && (ifNoneMatch.trim().equals("*") || ifNoneMatch.contains(etag));
   }
 
   @ExceptionHandler(MissingServletRequestParameterException.class)

@@ -5,7 +5,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * {@code des.retriever.*}.
  *
- * @param store the archive: a folder or {@code s3://bucket/prefix}
+ * @param store the archive: a folder or {@code s3://bucket/prefix} (or give {@code zones})
+ * @param zones an upstream zones file (YAML or JSON) mapping shard-index ranges to stores, with
+ *     optional replicas per zone in fallback order
+ * @param breakerWait how long a failing replica's circuit stays open before trial reads; default 5 s
+ * @param zoneRequestsPerSecond read budget of each zone; beyond it, 429 with Retry-After; default 10,000
  * @param nBits routing bits when the archive records none (an upstream folder); default 8
  * @param s3Endpoint an S3-compatible endpoint (MinIO, Ceph, a test server); path-style addressing.
  *     Without it, AWS_ENDPOINT_URL or AWS itself. Credentials come from the AWS default chain.
@@ -17,10 +21,25 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("des.retriever")
 public record RetrieverProperties(
-    String store, Integer nBits, java.net.URI s3Endpoint, Integer retryAttempts, java.time.Duration retryBackoff, Long maxBufferedBytes) {
+    String store,
+    java.nio.file.Path zones,
+    Integer nBits,
+    java.net.URI s3Endpoint,
+    Integer retryAttempts,
+    java.time.Duration retryBackoff,
+    java.time.Duration breakerWait,
+    Integer zoneRequestsPerSecond,
+    Long maxBufferedBytes) {
   public RetrieverProperties {
-    if (store == null || store.isBlank()) {
-      throw new IllegalArgumentException("des.retriever.store is required: a folder or s3://bucket/prefix");
+    if ((store == null || store.isBlank()) == (zones == null)) {
+      throw new IllegalArgumentException(
+          "Give exactly one of des.retriever.store (a folder or s3://bucket/prefix) and des.retriever.zones (a zones file)");
+    }
+    if (breakerWait == null) {
+      breakerWait = java.time.Duration.ofSeconds(5);
+    }
+    if (zoneRequestsPerSecond == null) {
+      zoneRequestsPerSecond = 10_000;
     }
     if (retryAttempts == null) {
       retryAttempts = 3;

@@ -1,0 +1,35 @@
+package io.des.retriever;
+
+import io.des.archive.Archive;
+import io.des.routing.CreatedAt;
+import java.io.IOException;
+
+/** Where reads go: one archive, or the replicas of the zone that holds the file's shard. */
+interface ArchiveSource {
+
+  /** Work done against one archive; may be repeated on another replica if this one fails. */
+  @FunctionalInterface
+  interface ReadAction<T> {
+    T apply(Archive archive) throws IOException;
+  }
+
+  <T> T read(String uid, CreatedAt createdAt, ReadAction<T> action) throws IOException;
+
+  /** The metrics tag: local, s3 or multi_s3. */
+  String backend();
+
+  /** One archive, no failover. */
+  static ArchiveSource single(Archive archive, String backend) {
+    return new ArchiveSource() {
+      @Override
+      public <T> T read(String uid, CreatedAt createdAt, ReadAction<T> action) throws IOException {
+        return action.apply(archive);
+      }
+
+      @Override
+      public String backend() {
+        return backend;
+      }
+    };
+  }
+}
