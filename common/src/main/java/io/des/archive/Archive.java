@@ -117,6 +117,15 @@ public final class Archive {
   }
 
   /**
+   * An archive whose routing bits the caller knows (a zones file says them), opened without any
+   * request: a replica that is down when the service starts does not stop it from starting. Keys
+   * without a catalog are listed, as for any folder.
+   */
+  public static Archive withBits(BlobStore store, int nBits, ReaderLimits limits) {
+    return new Archive(store, nBits, ShardCatalog.Uncataloged.LIST_SHARD_FILES, limits, defaultIndexCacheBytes());
+  }
+
+  /**
    * Opens an archive for writing: with the settings it records, or records {@code nBits} (and
    * whether it already holds upstream shards) if it has none.
    */

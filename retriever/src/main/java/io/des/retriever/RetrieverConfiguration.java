@@ -54,8 +54,9 @@ class RetrieverConfiguration {
         ZonesConfig.Location location = z.replicas().get(i);
         RetryingBlobStore store = open(location.store(), location.endpoint() != null ? location.endpoint() : properties.s3Endpoint(), properties, meters);
         stores.add(store);
-        // The zones file's n_bits routes every zone (as upstream's multi_s3 does).
-        Archive archive = Archive.open(store, config.nBits(), ReaderLimits.DEFAULTS);
+        // The zones file's n_bits routes every zone (as upstream's multi_s3 does), and no request
+        // is made here: a replica that is down must not keep the service from starting.
+        Archive archive = Archive.withBits(store, config.nBits(), ReaderLimits.DEFAULTS);
         all.add(archive);
         String name = z.name() + "/" + i;
         CircuitBreaker breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
