@@ -108,6 +108,75 @@ public final class ShardReader {
     return VerifyingInputStream.crc32c(decoded, entry.uncompressedSize(), entry.crc32c(), where);
   }
 
+  /** One entry's outcome in {@link #readBatch}: its content, or why it could not be read. */
+  public record BatchItem(IndexEntry entry, byte[] content, IOException error) {}
+
+  /**
+   * Reads several entries of this shard with as few requests as possible: entries whose stored
+   * bytes lie within {@code maxGap} of each other are fetched in one ranged read (at most {@code
+   * maxSpan} bytes), then sliced, decoded and verified one by one. BigFiles and entries larger than
+   * {@code maxSpan} are read on their own. Each entry gets its own outcome; a corrupt one does not
+   * spoil the others. Results are in the order given.
+   */
+  public List<BatchItem> readBatch(List<IndexEntry> entries, int maxGap, int maxSpan) throws IOException {
+    BatchItem[] results = new BatchItem[entries.size()];
+    List<Integer> inline = new java.util.ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      IndexEntry e = entries.get(i);
+      if (e.isBigFile() || e.length() > maxSpan || e.contentSize() > limits.maxEntryBytes()) {
+        results[i] = readOne(e);
+      } else {
+        inline.add(i);
+      }
+    }
+    inline.sort(java.util.Comparator.comparingLong(i -> entries.get(i).offset()));
+    int k = 0;
+    while (k < inline.size()) {
+      long start = entries.get(inline.get(k)).offset();
+      long end = start + entries.get(inline.get(k)).length();
+      int last = k;
+      while (last + 1 < inline.size()) {
+        IndexEntry next = entries.get(inline.get(last + 1));
+        long nextEnd = Math.max(end, next.offset() + next.length());
+        if (next.offset() - end > maxGap || nextEnd - start > maxSpan) {
+          break;
+        }
+        end = nextEnd;
+        last++;
+      }
+      byte[] span = store.readRange(path, start, (int) (end - start));
+      for (int j = k; j <= last; j++) {
+        IndexEntry e = entries.get(inline.get(j));
+        int from = (int) (e.offset() - start);
+        byte[] stored = java.util.Arrays.copyOfRange(span, from, from + (int) e.length());
+        results[inline.get(j)] = decodeVerified(e, stored);
+      }
+      k = last + 1;
+    }
+    return java.util.Arrays.asList(results);
+  }
+
+  private BatchItem readOne(IndexEntry e) throws IOException {
+    try (InputStream in = openEntry(e)) {
+      return new BatchItem(e, in.readAllBytes(), null);
+    } catch (CorruptShardException | ShardLimitExceededException ex) {
+      return new BatchItem(e, null, ex);
+    }
+  }
+
+  private BatchItem decodeVerified(IndexEntry e, byte[] stored) throws IOException {
+    String where = describe() + " entry '" + e.uid() + "'";
+    try {
+      byte[] content = e.codec() == Codec.NONE ? stored : PayloadDecoding.decode(e.codec(), stored, (int) e.uncompressedSize(), where);
+      try (InputStream check = VerifyingInputStream.crc32c(new ByteArrayInputStream(content), e.uncompressedSize(), e.crc32c(), where)) {
+        check.transferTo(java.io.OutputStream.nullOutputStream());
+      }
+      return new BatchItem(e, content, null);
+    } catch (CorruptShardException ex) {
+      return new BatchItem(e, null, ex);
+    }
+  }
+
   /** Where the BigFile with this hash lives for a shard at {@code shard}: {@code <dir>/_bigFiles/<sha256>}. */
   public static BlobPath bigFilePath(BlobPath shard, String sha256) {
     String dir = shard.parentKey();
