@@ -15,8 +15,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.MissingServletRequestParameterException;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -154,25 +152,7 @@ class FilesController {
     return "\"" + located.shard().path().key() + "-" + e.offset() + "-" + e.length() + "\"";
   }
 
-  @ExceptionHandler(ApiException.class)
-  ResponseEntity<ApiError> api(ApiException e) {
-    ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON);
-    if (e.retryAfter() != null) {
-      builder.header(HttpHeaders.RETRY_AFTER, e.retryAfter());
-    }
-    return builder.body(new ApiError(e.getMessage()));
-  }
-
   private static boolean matches(String ifNoneMatch, String etag) {
     return ifNoneMatch != null && (ifNoneMatch.trim().equals("*") || ifNoneMatch.contains(etag));
-  }
-
-  @ExceptionHandler(MissingServletRequestParameterException.class)
-  ResponseEntity<ApiError> missing(MissingServletRequestParameterException e) {
-    return error(HttpStatus.UNPROCESSABLE_CONTENT, e.getParameterName() + " is required");
-  }
-
-  private static ResponseEntity<ApiError> error(HttpStatus status, String detail) {
-    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(new ApiError(detail));
   }
 }

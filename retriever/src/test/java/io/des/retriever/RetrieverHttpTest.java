@@ -167,6 +167,45 @@ class RetrieverHttpTest {
   }
 
   @Test
+  void aBatchAnswersEveryItemInOrder() throws Exception {
+    String body = "{\"items\":[{\"uid\":\"100\",\"created_at\":\"2024-01-01\"},{\"uid\":\"999\",\"created_at\":\"2024-01-01\"},"
+        + "{\"uid\":\"docs/a.txt\",\"created_at\":\"2024-01-01T12:00:00Z\"},{\"uid\":\"356\",\"created_at\":\"nope\"},"
+        + "{\"uid\":\"big\",\"created_at\":\"2024-01-01\"},{\"uid\":\"empty\",\"created_at\":\"2024-01-01\"}]}";
+    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/files/batch"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/x-ndjson"));
+    List<String> lines = text(r).lines().toList();
+    assertThat(lines).hasSize(6);
+    java.util.Base64.Decoder b64 = java.util.Base64.getDecoder();
+    assertThat(lines.get(0)).contains("\"uid\":\"100\"", "\"status\":200");
+    assertThat(new String(b64.decode(field(lines.get(0), "content_base64")), StandardCharsets.UTF_8)).isEqualTo("hello");
+    assertThat(lines.get(1)).contains("\"status\":404", "File not found");
+    assertThat(new String(b64.decode(field(lines.get(2), "content_base64")), StandardCharsets.UTF_8)).isEqualTo("alpha ".repeat(300));
+    assertThat(lines.get(3)).contains("\"status\":400", "Invalid created_at format");
+    assertThat(lines.get(4)).contains("\"status\":413", "fetch it with GET");
+    assertThat(lines.get(5)).contains("\"status\":200", "\"size\":0");
+  }
+
+  @Test
+  void aBatchIsBounded() throws Exception {
+    StringBuilder body = new StringBuilder("{\"items\":[");
+    for (int i = 0; i <= BatchController.MAX_ITEMS; i++) {
+      body.append(i == 0 ? "" : ",").append("{\"uid\":\"").append(i).append("\",\"created_at\":\"2024-01-01\"}");
+    }
+    body.append("]}");
+    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/files/batch"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(text(r)).isEqualTo("{\"detail\":\"At most 1000 items per batch, got 1001\"}");
+  }
+
+  private static String field(String json, String name) {
+    int at = json.indexOf("\"" + name + "\":\"") + name.length() + 4;
+    return json.substring(at, json.indexOf('"', at));
+  }
+
+  @Test
   void unknownUidOrWrongDateIs404() throws Exception {
     HttpResponse<byte[]> unknown = get("/files/999?created_at=2024-01-01");
     assertThat(unknown.statusCode()).isEqualTo(404);
