@@ -9,6 +9,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 @EnableConfigurationProperties(RetrieverProperties.class)
 public class RetrieverApplication {
   public static void main(String[] args) {
-    SpringApplication.run(RetrieverApplication.class, args);
+    SpringApplication app = new SpringApplication(RetrieverApplication.class);
+    app.setDefaultProperties(UpstreamEnvironment.defaults(System.getenv()));
+    app.run(args);
   }
 }
