@@ -11,6 +11,7 @@ import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -20,7 +21,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * {@code GET /files/{uid}?created_at=...}: the upstream API (400 bad date, 404 unknown file, 422
@@ -45,15 +45,16 @@ class FilesController {
   }
 
   /** What one replica answered: where the file is and, unless a HEAD or a 304, its body. */
-  private record Found(Archive.Located located, StreamingResponseBody body) {}
+  private record Found(Archive.Located located, EntryBody body) {}
 
   @GetMapping("/files/{*uid}")
-  ResponseEntity<StreamingResponseBody> get(
+  ResponseEntity<byte[]> get(
       @PathVariable("uid") String path,
       @RequestParam("created_at") String createdAt,
       @RequestHeader(value = HttpHeaders.RANGE, required = false) String rangeHeader,
       @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
-      HttpServletRequest request)
+      HttpServletRequest request,
+      HttpServletResponse servletResponse)
       throws IOException {
     String uid = path.startsWith("/") ? path.substring(1) : path;
     Timer.Sample sample = Timer.start(meters);
@@ -105,19 +106,27 @@ class FilesController {
         return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
             .header(HttpHeaders.CONTENT_RANGE, "bytes */" + size).build();
       }
-      ResponseEntity.BodyBuilder response = ResponseEntity.status(range == null ? HttpStatus.OK : HttpStatus.PARTIAL_CONTENT)
-          .contentType(MediaType.APPLICATION_OCTET_STREAM)
-          .eTag(etag)
-          .header(HttpHeaders.ACCEPT_RANGES, "bytes")
-          .contentLength(range == null ? size : range.length());
+      HttpStatus code = range == null ? HttpStatus.OK : HttpStatus.PARTIAL_CONTENT;
+      HttpHeaders headers = new HttpHeaders();
+      headers.setContentType(MediaType.APPLICATION_OCTET_STREAM);
+      headers.setETag(etag);
+      headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
+      headers.setContentLength(range == null ? size : range.length());
       if (range != null) {
-        response.header(HttpHeaders.CONTENT_RANGE, range.contentRange(size));
+        headers.set(HttpHeaders.CONTENT_RANGE, range.contentRange(size));
       }
       status = "ok";
       if (headersOnly) {
-        return response.build(); // headers only: no read of the content
+        return ResponseEntity.status(code).headers(headers).build(); // no read of the content
       }
-      return response.body(found.body());
+      if (found.body().bytes() != null) {
+        return ResponseEntity.status(code).headers(headers).body(found.body().bytes());
+      }
+      // Large: streamed on this thread (no async hand-off), straight to the servlet response.
+      servletResponse.setStatus(code.value());
+      headers.forEach((name, values) -> values.forEach(v -> servletResponse.addHeader(name, v)));
+      found.body().streamer().writeTo(servletResponse.getOutputStream());
+      return null;
     } catch (ZonedArchiveSource.BackpressureException e) {
       status = "throttled";
       long seconds = Math.max(1, e.retryAfter().toSeconds());
