@@ -93,7 +93,7 @@ class RetrieverFaultsTest {
   static void zones(DynamicPropertyRegistry registry) {
     registry.add("des.retriever.zones", ZONES::toString);
     registry.add("des.retriever.retry-backoff", () -> "5ms");
-    registry.add("des.retriever.breaker-wait", () -> "500ms");
+    registry.add("des.retriever.breaker-wait", () -> "3s"); // long enough that the open-state checks never race it
   }
 
   @LocalServerPort int port;
@@ -153,7 +153,7 @@ class RetrieverFaultsTest {
     assertThat(PRIMARY.connections()).as("an open breaker sends nothing to the replica").isEqualTo(connections);
 
     PRIMARY.up();
-    Thread.sleep(600); // past breaker-wait: half-open
+    Thread.sleep(3_100); // past breaker-wait: half-open
     readAll();
     assertThat(metric("des_circuit_breaker_state", "replica=\"0\",zone=\"z\"")).isEqualTo(0.0);
   }

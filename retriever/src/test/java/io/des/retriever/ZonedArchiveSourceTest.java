@@ -50,7 +50,7 @@ class ZonedArchiveSourceTest {
     copy(primaryData, secondaryData);
     primaryBreaker = CircuitBreaker.of("a/0", CircuitBreakerConfig.custom()
         .slidingWindowSize(4).minimumNumberOfCalls(4).failureRateThreshold(50)
-        .waitDurationInOpenState(Duration.ofMillis(200)).permittedNumberOfCallsInHalfOpenState(2).build());
+        .waitDurationInOpenState(Duration.ofSeconds(2)).permittedNumberOfCallsInHalfOpenState(2).build());
   }
 
   private static void copy(BlobStore from, BlobStore to) throws Exception {
@@ -90,7 +90,7 @@ class ZonedArchiveSourceTest {
     assertThat(primary.reads()).as("an open breaker keeps reads away").isEqualTo(primaryReads);
 
     primary.reset(); // the zone comes back
-    Thread.sleep(250);
+    Thread.sleep(2_100);
     assertThat(read(source, "3")).isEqualTo("three");
     assertThat(read(source, "3")).isEqualTo("three");
     assertThat(primaryBreaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
