@@ -1,7 +1,6 @@
 package io.des.cli;
 
 import io.des.archive.Archive;
-import io.des.archive.ArchiveSettings;
 import io.des.codec.Codec;
 import io.des.codec.CompressionPolicy;
 import io.des.format.ReaderLimits;
@@ -102,13 +101,9 @@ final class PackCommand implements Callable<Integer> {
       err.println("des pack: " + e.getMessage());
       return DesCommand.BAD_INPUT;
     }
-    int nBits = store.nBits == null ? 8 : store.nBits;
     try (BlobStore blobs = store.openStore()) {
-      ArchiveSettings settings = ArchiveSettings.read(blobs);
-      if (settings != null && store.nBits == null) {
-        nBits = settings.nBits();
-      }
-      Archive archive = Archive.create(blobs, nBits, ReaderLimits.DEFAULTS);
+      Archive archive = Archive.create(blobs, store.nBits, ReaderLimits.DEFAULTS);
+      int nBits = archive.router().nBits();
       PackOptions options = PackOptions.defaults(nBits)
           .withMaxShardSize(maxShardSize)
           .withBigFileThreshold(bigFileThreshold)

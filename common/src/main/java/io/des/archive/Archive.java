@@ -130,6 +130,14 @@ public final class Archive {
    * whether it already holds upstream shards) if it has none.
    */
   public static Archive create(BlobStore store, int nBits, ReaderLimits limits) throws IOException {
+    return create(store, Integer.valueOf(nBits), limits);
+  }
+
+  /**
+   * As {@link #create(BlobStore, int, ReaderLimits)}; with {@code nBits} null the archive keeps the
+   * bits it records, and a new one gets 8.
+   */
+  public static Archive create(BlobStore store, Integer nBits, ReaderLimits limits) throws IOException {
     ArchiveSettings settings = ArchiveSettings.readOrCreate(store, nBits);
     return new Archive(store, settings.nBits(), settings.uncataloged(), limits, defaultIndexCacheBytes());
   }

@@ -50,12 +50,17 @@ public record ArchiveSettings(int nBits, ShardCatalog.Uncataloged uncataloged) {
   }
 
   /**
-   * The archive's settings, writing {@code wanted} first if it has none.
+   * The archive's settings, writing them first if it has none ({@code wanted} bits, or 8 when
+   * null). A null {@code wanted} accepts whatever the archive records.
    *
    * @throws IOException if the archive already uses other settings
    */
-  public static ArchiveSettings readOrCreate(BlobStore store, int nBits) throws IOException {
+  public static ArchiveSettings readOrCreate(BlobStore store, Integer wanted) throws IOException {
     ArchiveSettings existing = read(store);
+    if (existing != null && wanted == null) {
+      return existing;
+    }
+    int nBits = wanted != null ? wanted : 8;
     if (existing == null) {
       ArchiveSettings created = new ArchiveSettings(nBits, holdsShardFiles(store)
           ? ShardCatalog.Uncataloged.LIST_SHARD_FILES : ShardCatalog.Uncataloged.NOTHING);

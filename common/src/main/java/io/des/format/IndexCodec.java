@@ -120,7 +120,7 @@ final class IndexCodec {
           shard, "index entry " + i + " at offset " + entryOffset + " has a uid that is not valid UTF-8");
     }
     if (version == VERSION_1) {
-      return inline(shard, buf, uid, i, entryOffset, dataEnd, null);
+      return inline(shard, buf, uid, i, entryOffset, dataEnd, false);
     }
     int flags = Byte.toUnsignedInt(buf.get());
     if ((flags & ~KNOWN_FLAGS) != 0) {
@@ -137,7 +137,7 @@ final class IndexCodec {
               + " (expected 0)");
     }
     if ((flags & FLAG_BIGFILE) == 0) {
-      return inline(shard, buf, uid, i, entryOffset, dataEnd, buf);
+      return inline(shard, buf, uid, i, entryOffset, dataEnd, true);
     }
     int hashLen = Short.toUnsignedInt(buf.getShort());
     byte[] hashBytes = new byte[hashLen];
@@ -170,14 +170,14 @@ final class IndexCodec {
       int i,
       long entryOffset,
       long dataEnd,
-      ByteBuffer metaSource)
+      boolean hasMeta) // v2 entries end with meta, v1 entries do not
       throws CorruptShardException {
     long offset = u64(shard, buf, "offset", i, entryOffset);
     long length = u64(shard, buf, "length", i, entryOffset);
     int codecId = Byte.toUnsignedInt(buf.get());
     long compressed = u64(shard, buf, "compressed_size", i, entryOffset);
     long uncompressed = u64(shard, buf, "uncompressed_size", i, entryOffset);
-    String meta = metaSource == null ? null : readMeta(shard, buf, i, entryOffset);
+    String meta = hasMeta ? readMeta(shard, buf, i, entryOffset) : null;
     String where = "index entry " + i + " ('" + uid + "') at offset " + entryOffset;
     Codec codec;
     try {

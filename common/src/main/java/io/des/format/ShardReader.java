@@ -70,8 +70,7 @@ public final class ShardReader {
               + " bytes, more than the in-memory limit of " + limits.maxEntryBytes() + "; stream it instead");
     }
     try (InputStream in = openEntry(entry)) {
-      byte[] content = in.readAllBytes();
-      return content;
+      return in.readAllBytes();
     }
   }
 
@@ -234,7 +233,6 @@ public final class ShardReader {
     if (wantFrom < tail.offset()) {
       // The first read was too short: fetch seal and index exactly (a second request).
       byte[] region = store.readRange(path, wantFrom, (int) (size - FOOTER_SIZE - wantFrom));
-      bytes = region;
       tail = new Tail(concat(region, footerBytes(footer)), size);
       bytes = tail.bytes();
     }

@@ -44,8 +44,11 @@ class FilesController {
     this.backend = source.backend();
   }
 
-  /** What one replica answered: where the file is and, unless a HEAD or a 304, its body. */
-  private record Found(Archive.Located located, EntryBody body) {}
+  /**
+   * What one replica answered: where the file is, its validator, the satisfiable range asked for
+   * (null for all of it) or that the range was unsatisfiable, and the body unless none is sent.
+   */
+  private record Found(Archive.Located located, String etag, ByteRange range, boolean unsatisfiable, EntryBody body) {}
 
   @GetMapping("/files/{*uid}")
   ResponseEntity<byte[]> get(
@@ -75,37 +78,31 @@ class FilesController {
         found = source.read(uid, when, archive -> {
           Archive.Located at = archive.locate(uid, when);
           String tag = etag(at);
-          long length = at.entry().contentSize();
-          if (headersOnly || matches(ifNoneMatch, tag)) {
-            return new Found(at, null);
-          }
           ByteRange r;
           try {
-            r = ByteRange.parse(rangeHeader, length).orElse(null);
+            r = ByteRange.parse(rangeHeader, at.entry().contentSize()).orElse(null);
           } catch (ByteRange.Unsatisfiable e) {
-            return new Found(at, null);
+            return new Found(at, tag, null, true, null);
           }
-          return new Found(at, EntryBody.of(at, r, properties.maxBufferedBytes()));
+          boolean noBody = headersOnly || matches(ifNoneMatch, tag);
+          return new Found(at, tag, r, false, noBody ? null : EntryBody.of(at, r, properties.maxBufferedBytes()));
         });
       } catch (EntryNotFoundException | IllegalArgumentException e) {
         status = "not_found";
         throw new ApiException(HttpStatus.NOT_FOUND, "File not found");
       }
-      Archive.Located located = found.located();
-      long size = located.entry().contentSize();
-      String etag = etag(located);
+      long size = found.located().entry().contentSize();
+      String etag = found.etag();
       if (matches(ifNoneMatch, etag)) {
         status = "not_modified";
         return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
       }
-      ByteRange range;
-      try {
-        range = ByteRange.parse(rangeHeader, size).orElse(null);
-      } catch (ByteRange.Unsatisfiable e) {
+      if (found.unsatisfiable()) {
         status = "bad_range";
         return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
             .header(HttpHeaders.CONTENT_RANGE, "bytes */" + size).build();
       }
+      ByteRange range = found.range();
       HttpStatus code = range == null ? HttpStatus.OK : HttpStatus.PARTIAL_CONTENT;
       HttpHeaders headers = new HttpHeaders();
       headers.setContentType(MediaType.APPLICATION_OCTET_STREAM);
