@@ -1,0 +1,20 @@
+package io.des.coord;
+
+/** A held lock. Closing it releases the lock if this lease still holds it; idempotent. */
+public interface FencedLease extends AutoCloseable {
+
+  /** The lock's name. */
+  String name();
+
+  /** The fencing token of this acquisition: larger than every earlier token for the name. */
+  long token();
+
+  /**
+   * Whether the lock is still held by this lease, as the backend sees it now. Informative only:
+   * the answer can be stale by the time it is used, which is why writes carry {@link #token()}.
+   */
+  boolean isHeld();
+
+  @Override
+  void close();
+}
