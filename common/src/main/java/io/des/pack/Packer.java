@@ -3,6 +3,7 @@ package io.des.pack;
 import io.des.archive.Archive;
 import io.des.catalog.CatalogState;
 import io.des.catalog.LiveShard;
+import io.des.catalog.ShardCatalog;
 import io.des.catalog.ShardName;
 import io.des.format.IndexEntry;
 import io.des.format.ShardSummary;
@@ -35,6 +36,8 @@ import java.util.concurrent.Future;
  */
 public final class Packer implements AutoCloseable {
   private static final int MAX_NAME_ATTEMPTS = 100;
+  /** The token of a writer that holds no lock: {@link ShardCatalog#commit} compares it as 0. */
+  public static final long NO_FENCE = 0;
 
   private final Archive archive;
   private final PackOptions options;
@@ -57,17 +60,29 @@ public final class Packer implements AutoCloseable {
   }
 
   /** What one key needs: the files not packed yet and the first free sequence number. */
-  private record KeyPlan(ShardKey key, CatalogState state, List<PlannedFile> fresh, long skipped, List<InputProblem> conflicts) {}
+  private record KeyPlan(ShardKey key, long fence, CatalogState state, List<PlannedFile> fresh, long skipped, List<InputProblem> conflicts) {}
 
   /** What one key produced. */
   private record KeyResult(List<String> shards, long files, long bigFiles, long content, long stored) {}
 
-  /** Validates and packs a batch of files. */
+  /** Validates and packs a batch of files, as the only writer (no lock, no fencing token). */
   public PackReport pack(List<SourceFile> files) throws IOException, InvalidInputException {
+    return pack(files, NO_FENCE);
+  }
+
+  /**
+   * Validates and packs a batch of files as the holder of the shard keys' lock with fencing token
+   * {@code fence}. Before anything else, each key's catalog records the token (a generation that
+   * changes nothing else), and unfinished uploads of the key's shards, left by a predecessor that
+   * died, are aborted. From then on a commit by a holder with an older token is refused by the
+   * catalog, and a commit of ours fails with {@link io.des.catalog.CatalogConflictException} if a
+   * newer holder has claimed the key.
+   */
+  public PackReport pack(List<SourceFile> files, long fence) throws IOException, InvalidInputException {
     long start = System.nanoTime();
     Map<ShardKey, List<PlannedFile>> byKey = PackPlanner.plan(files, archive.router());
     List<KeyPlan> plans = runAll(byKey.entrySet().stream()
-        .map(e -> (Callable<KeyPlan>) () -> planKey(e.getKey(), e.getValue()))
+        .map(e -> (Callable<KeyPlan>) () -> planKey(e.getKey(), e.getValue(), fence))
         .toList());
     List<InputProblem> conflicts = new ArrayList<>();
     long skipped = 0;
@@ -99,9 +114,19 @@ public final class Packer implements AutoCloseable {
     return new PackReport(shards, packed, skipped, big, content, stored, System.nanoTime() - start);
   }
 
-  /** Loads the key's catalog once: which files are packed already, and the next free number. */
-  private KeyPlan planKey(ShardKey key, List<PlannedFile> files) throws IOException {
+  /**
+   * Loads the key's catalog once (which files are packed already, and the next free number) and,
+   * when fenced, claims the key.
+   */
+  private KeyPlan planKey(ShardKey key, List<PlannedFile> files, long fence) throws IOException {
     CatalogState state = archive.catalog().load(key);
+    if (fence != NO_FENCE) {
+      if (state.fence() != fence) {
+        // Records our token; refused (CatalogConflictException) if a newer holder already has.
+        state = archive.catalog().commit(key, fence, s -> s, state);
+      }
+      archive.store().abortUploads(key.prefix());
+    }
     Map<String, IndexEntry> packed = new HashMap<>();
     for (LiveShard shard : state.shards()) {
       for (IndexEntry entry : archive.shard(shard.name()).index().entries()) {
@@ -123,7 +148,7 @@ public final class Packer implements AutoCloseable {
                 + " bytes, the source has " + f.size() + "; DES never overwrites a packed file"));
       }
     }
-    return new KeyPlan(key, state, fresh, skipped, conflicts);
+    return new KeyPlan(key, fence, state, fresh, skipped, conflicts);
   }
 
   private KeyResult packKey(KeyPlan plan) throws IOException {
@@ -136,7 +161,7 @@ public final class Packer implements AutoCloseable {
       Written w = writeShard(plan.key(), nextSeq, shardFiles);
       nextSeq = w.name().seq() + 1;
       LiveShard live = new LiveShard(w.name().fileName(), w.summary().shardBytes(), w.summary().entries());
-      state = archive.catalog().commit(plan.key(), 0, s -> s.withShard(live, options.nBits()), state);
+      state = archive.catalog().commit(plan.key(), plan.fence(), s -> s.withShard(live, options.nBits()), state);
       listener.shardCommitted(live.name(), live.entries(), live.size());
       shards.add(live.name());
       files += w.summary().entries();

@@ -96,6 +96,17 @@ public interface BlobStore extends Closeable {
    */
   Stream<BlobInfo> list(String prefix) throws IOException;
 
+  /**
+   * Aborts every unfinished upload (started by {@link #createExclusive}, never committed nor closed)
+   * whose key starts with {@code keyPrefix}, including uploads of other processes: S3 multipart
+   * uploads, temporary files on a local disk. For a process that holds the lock over those keys and
+   * cleans up after a predecessor that died mid-upload; an upload still running elsewhere fails at
+   * its next write or at commit. Idempotent.
+   *
+   * @return how many uploads were aborted
+   */
+  int abortUploads(String keyPrefix) throws IOException;
+
   /** Deletes the blobs; missing ones are ignored. Idempotent; not atomic across blobs. */
   void delete(Collection<BlobPath> paths) throws IOException;
 

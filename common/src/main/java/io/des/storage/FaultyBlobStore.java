@@ -162,6 +162,11 @@ public final class FaultyBlobStore implements BlobStore {
   }
 
   @Override
+  public int abortUploads(String keyPrefix) throws IOException {
+    return delegate.abortUploads(keyPrefix);
+  }
+
+  @Override
   public void delete(Collection<BlobPath> paths) throws IOException {
     BlobPath first = paths.isEmpty() ? null : paths.iterator().next();
     beforeWrite("delete", first);

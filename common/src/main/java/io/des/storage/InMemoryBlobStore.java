@@ -10,7 +10,10 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -21,6 +24,7 @@ import java.util.stream.Stream;
  */
 public final class InMemoryBlobStore implements BlobStore {
   private final ConcurrentSkipListMap<String, Blob> blobs = new ConcurrentSkipListMap<>();
+  private final Set<MemoryUpload> openUploads = ConcurrentHashMap.newKeySet();
   private final String name = "memory:" + Integer.toHexString(System.identityHashCode(this));
 
   private record Blob(byte[] content, Instant lastModified) {
@@ -87,6 +91,18 @@ public final class InMemoryBlobStore implements BlobStore {
   }
 
   @Override
+  public int abortUploads(String keyPrefix) {
+    int aborted = 0;
+    for (MemoryUpload upload : openUploads) {
+      if (upload.path.key().startsWith(keyPrefix) && upload.abortedElsewhere.compareAndSet(false, true)) {
+        openUploads.remove(upload);
+        aborted++;
+      }
+    }
+    return aborted;
+  }
+
+  @Override
   public void delete(Collection<BlobPath> paths) {
     for (BlobPath path : paths) {
       blobs.remove(path.key());
@@ -118,10 +134,12 @@ public final class InMemoryBlobStore implements BlobStore {
         buffer.write(bytes, from, count);
       }
     };
+    private final AtomicBoolean abortedElsewhere = new AtomicBoolean();
     private UploadState state = UploadState.OPEN;
 
     MemoryUpload(BlobPath path) {
       this.path = path;
+      openUploads.add(this);
     }
 
     @Override
@@ -138,6 +156,10 @@ public final class InMemoryBlobStore implements BlobStore {
     public BlobInfo commit() throws IOException {
       state.checkCanCommit(path);
       state = UploadState.ABORTED; // unless the put below wins
+      openUploads.remove(this);
+      if (abortedElsewhere.get()) {
+        throw new StorageException("Upload of " + path + " to " + describe() + " was aborted by abortUploads");
+      }
       Blob blob = new Blob(buffer.toByteArray(), Instant.now());
       if (blobs.putIfAbsent(path.key(), blob) != null) {
         throw new BlobAlreadyExistsException(describe(), path);
@@ -148,6 +170,7 @@ public final class InMemoryBlobStore implements BlobStore {
 
     @Override
     public void close() {
+      openUploads.remove(this);
       if (state == UploadState.OPEN) {
         state = UploadState.ABORTED;
       }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -249,10 +250,40 @@ public final class LocalBlobStore implements BlobStore {
     return new BlobAlreadyExistsException(describe(), path);
   }
 
+  /** Temporary files are named after the whole key (see {@link #tempName}), so a prefix finds them. */
+  @Override
+  public int abortUploads(String keyPrefix) throws IOException {
+    if (!Files.isDirectory(tempFolder)) {
+      return 0;
+    }
+    String namePrefix = tempName(keyPrefix);
+    int aborted = 0;
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(tempFolder)) {
+      for (Path temp : temps) {
+        String name = temp.getFileName().toString();
+        if (name.startsWith(namePrefix) && name.endsWith(".tmp") && Files.deleteIfExists(temp)) {
+          aborted++;
+        }
+      }
+    } catch (IOException e) {
+      throw new StorageException("Cannot abort uploads of " + keyPrefix + "* in " + describe() + ": " + e, e);
+    }
+    return aborted;
+  }
+
+  /**
+   * The key as one file name: {@code %} and {@code /} escaped as {@code %25} and {@code %2F}, cut at
+   * 180 characters (a longer key's upload is then found only by a prefix within those characters).
+   */
+  static String tempName(String key) {
+    String name = key.replace("%", "%25").replace("/", "%2F");
+    return name.length() <= 180 ? name : name.substring(0, 180);
+  }
+
   Path newTempFile(BlobPath path) throws IOException {
     try {
       Files.createDirectories(tempFolder);
-      return Files.createTempFile(tempFolder, path.name() + ".", ".tmp");
+      return Files.createTempFile(tempFolder, tempName(path.key()) + ".", ".tmp");
     } catch (IOException e) {
       throw failure("create a temporary file in " + tempFolder + " for", path, e);
     }

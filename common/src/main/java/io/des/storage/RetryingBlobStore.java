@@ -99,6 +99,11 @@ public final class RetryingBlobStore implements BlobStore {
   }
 
   @Override
+  public int abortUploads(String keyPrefix) throws IOException {
+    return delegate.abortUploads(keyPrefix);
+  }
+
+  @Override
   public void delete(Collection<BlobPath> paths) throws IOException {
     delegate.delete(paths);
   }

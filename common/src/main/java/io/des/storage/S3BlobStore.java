@@ -35,6 +35,8 @@ import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -239,6 +241,40 @@ public final class S3BlobStore implements BlobStore {
       return new BlobInfo(BlobPath.of(key), object.size(), object.lastModified());
     } catch (IllegalArgumentException e) {
       return null; // written by another tool: no BlobPath can name it, so it is not ours
+    }
+  }
+
+  /** Lists the multipart uploads under the prefix, page by page, and aborts each. */
+  @Override
+  public int abortUploads(String keyPrefix) throws IOException {
+    String listed = config.objectKeyPrefix(keyPrefix);
+    int aborted = 0;
+    String keyMarker = null;
+    String uploadIdMarker = null;
+    while (true) {
+      String km = keyMarker;
+      String um = uploadIdMarker;
+      ListMultipartUploadsResponse page;
+      try {
+        page = client.listMultipartUploads(b -> b.bucket(config.bucket()).prefix(listed).keyMarker(km).uploadIdMarker(um));
+      } catch (SdkException e) {
+        throw S3Errors.translate(e, Call.READ, "ListMultipartUploads " + listed, describe());
+      }
+      for (MultipartUpload upload : page.uploads()) {
+        try {
+          client.abortMultipartUpload(b -> b.bucket(config.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+          aborted++;
+        } catch (SdkException e) {
+          if (!S3Errors.isNotFound(e)) { // gone meanwhile: completed or aborted by its owner
+            throw S3Errors.translate(e, Call.WRITE, "AbortMultipartUpload " + upload.uploadId(), describe());
+          }
+        }
+      }
+      if (!Boolean.TRUE.equals(page.isTruncated())) {
+        return aborted;
+      }
+      keyMarker = page.nextKeyMarker();
+      uploadIdMarker = page.nextUploadIdMarker();
     }
   }
 

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.des.archive.Archive;
+import io.des.catalog.CatalogConflictException;
+import io.des.catalog.CatalogState;
+import io.des.catalog.LiveShard;
+import io.des.routing.ShardKey;
+import io.des.storage.BlobPath;
+import io.des.storage.BlobUpload;
 import io.des.codec.Codec;
 import io.des.codec.CompressionPolicy;
 import io.des.format.ReaderLimits;
@@ -259,5 +265,49 @@ class PackerTest {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".des")).sorted().collect(Collectors.toList());
     }
+  }
+
+  @Test
+  void aFencedPackClaimsTheKeyAndAnOlderTokenIsRefused() throws Exception {
+    Archive archive = archive(tmp.resolve("store"));
+    List<SourceFile> first = files(20, 11);
+    ShardKey key = archive.router().route(first.get(0).uid(), DAY);
+    SourceFile template = files(1, 12).get(0);
+    List<SourceFile> late = new ArrayList<>();
+    for (int i = 0; late.size() < 3; i++) {
+      if (archive.router().route("late-" + i, DAY).equals(key)) {
+        late.add(new SourceFile("late-" + i, DAY, template.declaredSize(), template.path(), null));
+      }
+    }
+    try (Packer packer = new Packer(archive, PackOptions.defaults(8), PackListener.NONE)) {
+      packer.pack(first.stream().filter(f -> archive.router().route(f.uid(), DAY).equals(key)).toList(), 7);
+      assertThat(archive.catalog().load(key).fence()).isEqualTo(7);
+
+      assertThatThrownBy(() -> packer.pack(late, 6))
+          .isInstanceOf(CatalogConflictException.class)
+          .hasMessageContaining("fencing token 6 is older than 7");
+    }
+    CatalogState state = archive.catalog().load(key);
+    assertThat(state.fence()).isEqualTo(7);
+    for (LiveShard shard : state.shards()) {
+      assertThat(archive.shard(shard.name()).index().entries()).noneMatch(e -> e.uid().startsWith("late-"));
+    }
+  }
+
+  @Test
+  void aFencedPackAbortsUploadsAPredecessorLeftUnderTheKey() throws Exception {
+    LocalBlobStore store = new LocalBlobStore(tmp.resolve("store"));
+    Archive archive = new Archive(store, 8, ReaderLimits.DEFAULTS, 16 << 20);
+    List<SourceFile> files = files(1, 13);
+    ShardKey key = archive.router().route(files.get(0).uid(), DAY);
+    BlobUpload abandoned = store.createExclusive(BlobPath.of(key.prefix() + "0000.des"));
+    abandoned.out().write(new byte[1000]);
+    try (Packer packer = new Packer(archive, PackOptions.defaults(8), PackListener.NONE)) {
+      packer.pack(files, 1);
+    }
+    try (Stream<Path> temps = Files.list(tmp.resolve("store/.des-tmp"))) {
+      assertThat(temps).isEmpty();
+    }
+    assertThatThrownBy(abandoned::commit).isInstanceOf(java.io.IOException.class);
   }
 }

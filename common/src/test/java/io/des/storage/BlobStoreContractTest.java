@@ -51,6 +51,26 @@ public abstract class BlobStoreContractTest {
   /** Checks that an aborted or failed upload left nothing behind (temporary files, parts). */
   protected void assertNoUploadLeftovers() throws Exception {}
 
+  @Test
+  void abortUploadsEndsOpenUploadsUnderThePrefixOnly() throws Exception {
+    BlobPath other = BlobPath.of("shards/0002/pack-1.des");
+    try (BlobUpload doomed = store.createExclusive(KEY);
+        BlobUpload spared = store.createExclusive(other)) {
+      // More than one S3 part, so that S3 has started a multipart upload.
+      doomed.out().write(new byte[S3StoreConfig.MIN_PART_SIZE + 1]);
+      spared.out().write(bytes("kept"));
+
+      assertThat(store.abortUploads("shards/0001/")).isEqualTo(1);
+
+      assertThatThrownBy(doomed::commit).isInstanceOf(IOException.class);
+      spared.commit();
+    }
+    assertThat(store.stat(KEY)).isEmpty();
+    assertThat(store.stat(other)).isPresent();
+    assertThat(store.abortUploads("shards/")).isZero();
+    assertNoUploadLeftovers();
+  }
+
   @BeforeEach
   void openStore() throws Exception {
     store = newStore();
