@@ -42,12 +42,19 @@ class ArchitectureTest {
   @Test
   void onlyThePackerAndTheArchiveSitOnTop() {
     noClasses().that().resideInAnyPackage("io.des.format..", "io.des.catalog..", "io.des.storage..", "io.des.codec..", "io.des.routing..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.des.pack..", "io.des.archive..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.des.pack..", "io.des.archive..", "io.des.job..")
+        .check(COMMON);
+  }
+
+  @Test
+  void nothingButJobsKnowsJobs() {
+    noClasses().that().resideOutsideOfPackage("io.des.job..")
+        .should().dependOnClassesThat().resideInAPackage("io.des.job..")
         .check(COMMON);
   }
 
   private static String[] otherThan(String base) {
-    return java.util.Arrays.stream(new String[] {"storage", "codec", "routing", "format", "catalog", "archive", "pack"})
+    return java.util.Arrays.stream(new String[] {"storage", "codec", "routing", "format", "catalog", "archive", "pack", "job"})
         .filter(p -> !p.equals(base))
         .map(p -> "io.des." + p + "..")
         .toArray(String[]::new);

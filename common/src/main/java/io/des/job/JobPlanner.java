@@ -1,0 +1,81 @@
+package io.des.job;
+
+import io.des.routing.ShardKey;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Cuts the files of a shard key into jobs of at most {@code maxJobBytes} and {@code maxJobFiles},
+ * in the order given, and names each job by a hash of its content: planning the same files in the
+ * same order gives the same jobs with the same ids, which is how a coordinator that restarts or
+ * takes over recognises work that is already pending.
+ */
+public final class JobPlanner {
+  private final int nBits;
+  private final SourceKind source;
+  private final long maxJobBytes;
+  private final int maxJobFiles;
+
+  public JobPlanner(int nBits, SourceKind source, long maxJobBytes, int maxJobFiles) {
+    if (maxJobBytes < 1 || maxJobFiles < 1) {
+      throw new IllegalArgumentException("Job limits must be positive: " + maxJobBytes + " bytes, " + maxJobFiles + " files");
+    }
+    if (maxJobFiles > JobCodec.MAX_FILES) {
+      throw new IllegalArgumentException("At most " + JobCodec.MAX_FILES + " files per job, asked for " + maxJobFiles);
+    }
+    this.nBits = nBits;
+    this.source = source;
+    this.maxJobBytes = maxJobBytes;
+    this.maxJobFiles = maxJobFiles;
+  }
+
+  /** The jobs for these files of {@code key}; a file larger than the byte limit gets a job of its own. */
+  public List<PackJob> plan(ShardKey key, List<JobFile> files) {
+    List<PackJob> jobs = new ArrayList<>();
+    List<JobFile> current = new ArrayList<>();
+    long bytes = 0;
+    for (JobFile f : files) {
+      if (!current.isEmpty() && (current.size() == maxJobFiles || bytes + f.size() > maxJobBytes)) {
+        jobs.add(job(key, current));
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(f);
+      bytes += f.size();
+    }
+    if (!current.isEmpty()) {
+      jobs.add(job(key, current));
+    }
+    return jobs;
+  }
+
+  private PackJob job(ShardKey key, List<JobFile> files) {
+    return new PackJob(idOf(key, nBits, source, files), key, nBits, source, files);
+  }
+
+  /** {@code <key>-<first 20 hex digits of SHA-256 over key, n_bits, source and every file>}. */
+  public static String idOf(ShardKey key, int nBits, SourceKind source, List<JobFile> files) {
+    MessageDigest sha = sha256();
+    update(sha, "des-pack-job-v1\n" + key + "\n" + nBits + "\n" + source.name() + "\n");
+    for (JobFile f : files) {
+      update(sha, f.uid() + "\0" + f.createdAt().toIso() + "\0" + f.size() + "\0" + f.location() + "\n");
+    }
+    return key + "-" + HexFormat.of().formatHex(sha.digest(), 0, 10);
+  }
+
+  private static void update(MessageDigest sha, String text) {
+    sha.update(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Every JVM has SHA-256", e);
+    }
+  }
+}
