@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -31,11 +32,21 @@ public final class FolderScanner {
     List<Path> children = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
       stream.forEach(children::add);
+    } catch (NoSuchFileException gone) {
+      if (folder.equals(root)) {
+        throw gone;
+      }
+      return; // a subfolder deleted since its parent was listed
     }
     children.sort(null);
     String separator = root.getFileSystem().getSeparator();
     for (Path p : children) {
-      BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      BasicFileAttributes attrs;
+      try {
+        attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException gone) {
+        continue; // deleted since the listing (a landing folder that workers empty): not in the tree
+      }
       if (attrs.isDirectory()) {
         if (!p.getFileName().toString().equals(".des-tmp")) {
           walk(root, p, files);

@@ -1,0 +1,178 @@
+package io.des.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.des.archive.Archive;
+import io.des.catalog.CatalogState;
+import io.des.catalog.LiveShard;
+import io.des.format.IndexEntry;
+import io.des.format.ReaderLimits;
+import io.des.routing.CreatedAt;
+import io.des.routing.Router;
+import io.des.routing.ShardKey;
+import io.des.storage.BlobStores;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole fleet as separate processes: 10,000 files dropped into a landing folder go through one
+ * coordinator and two workers into shards on S3, and every one of them reads back through the
+ * retriever, exactly once, with the right bytes; the landing folder ends empty.
+ */
+class FleetEndToEndTest {
+  private static final int FILES = 10_000;
+  private static final Instant FIRST = Instant.parse("2024-01-01T00:00:00Z");
+
+  @TempDir static Path tmp;
+  private static Fleet fleet;
+
+  @BeforeAll
+  static void startFleet() throws Exception {
+    fleet = new Fleet(Path.of("target", "fleet-logs", "end-to-end"));
+  }
+
+  @AfterAll
+  static void stopFleet() throws Exception {
+    if (fleet != null) {
+      fleet.close();
+    }
+  }
+
+  /** Deterministic content: text for even numbers, random bytes for odd ones, 0 to 4 KiB. */
+  static byte[] content(int i) {
+    Random random = new Random(i);
+    if (i % 2 == 0) {
+      return ("record " + i + " of the landing test; ").repeat(random.nextInt(120)).getBytes(StandardCharsets.UTF_8);
+    }
+    byte[] bytes = new byte[random.nextInt(4096)];
+    random.nextBytes(bytes);
+    return bytes;
+  }
+
+  static String uid(int i) {
+    return String.format("doc-%05d.bin", i);
+  }
+
+  /** Spread over about two days, so that files land in 2 date folders and many shard keys. */
+  static Instant createdAt(int i) {
+    return FIRST.plusSeconds(17L * i);
+  }
+
+  static void land(Path landing, int from, int to) throws Exception {
+    Path files = Files.createDirectories(landing.resolve("files"));
+    for (int i = from; i < to; i++) {
+      Path p = files.resolve(uid(i));
+      Files.write(p, content(i));
+      Files.setLastModifiedTime(p, FileTime.from(createdAt(i)));
+    }
+  }
+
+  @Test
+  void tenThousandFilesGoThroughTwoWorkersAndReadBackExactlyOnce() throws Exception {
+    Path landing = tmp.resolve("landing");
+    land(landing, 0, FILES);
+
+    AppProcess retriever = fleet.retriever();
+    AppProcess coordinator = fleet.coordinator("coordinator", landing);
+    AppProcess w1 = fleet.worker("worker-1");
+    AppProcess w2 = fleet.worker("worker-2");
+    Fleet.awaitHealthy(Duration.ofMinutes(3), retriever, coordinator, w1, w2);
+
+    awaitLandingEmpty(landing, Duration.ofMinutes(4), coordinator, w1, w2);
+
+    String status = coordinator.get("/status");
+    assertThat(status).contains("\"leader\":true").contains("\"failed\":0");
+    readAllThroughTheRetriever(retriever);
+    assertEachFileIsInExactlyOneLiveShard();
+    assertThat(w1.log()).contains("Job ");
+    assertThat(w2.log()).contains("Job ");
+  }
+
+  static void awaitLandingEmpty(Path landing, Duration timeout, AppProcess... apps) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long left;
+    do {
+      try (Stream<Path> files = Files.list(landing.resolve("files"))) {
+        left = files.count();
+      }
+      if (left == 0) {
+        return;
+      }
+      Thread.sleep(500);
+    } while (System.nanoTime() < deadline);
+    StringBuilder logs = new StringBuilder();
+    for (AppProcess app : apps) {
+      logs.append("\n--- ").append(app.name()).append(" ---\n").append(app.tail(30));
+    }
+    throw new AssertionError(left + " files still in the landing folder after " + timeout + logs);
+  }
+
+  private static void readAllThroughTheRetriever(AppProcess retriever) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    Semaphore inFlight = new Semaphore(16);
+    List<CompletableFuture<String>> checks = new ArrayList<>();
+    for (int i = 0; i < FILES; i++) {
+      int n = i;
+      String createdAt = URLEncoder.encode(CreatedAt.of(createdAt(n)).toIso(), StandardCharsets.UTF_8);
+      URI uri = retriever.uri("/files/" + uid(n) + "?created_at=" + createdAt);
+      inFlight.acquire();
+      checks.add(http.sendAsync(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray())
+          .handle((r, e) -> {
+            inFlight.release();
+            if (e != null) {
+              return uid(n) + ": " + e;
+            }
+            if (r.statusCode() != 200) {
+              return uid(n) + ": HTTP " + r.statusCode();
+            }
+            return java.util.Arrays.equals(r.body(), content(n)) ? null : uid(n) + ": wrong bytes";
+          }));
+    }
+    List<String> failures = checks.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList();
+    assertThat(failures).as("reads through the retriever").isEmpty();
+  }
+
+  private static void assertEachFileIsInExactlyOneLiveShard() throws Exception {
+    Archive archive = Archive.open(BlobStores.open(fleet.store(), b -> b.endpoint(fleet.s3.endpoint())
+        .credentials(io.des.storage.S3TestServer.ACCESS_KEY, io.des.storage.S3TestServer.SECRET_KEY)), null, ReaderLimits.DEFAULTS);
+    Router router = archive.router();
+    Set<ShardKey> keys = new TreeSet<>(java.util.Comparator.comparing(ShardKey::toString));
+    for (int i = 0; i < FILES; i++) {
+      keys.add(router.route(uid(i), CreatedAt.of(createdAt(i))));
+    }
+    Map<String, Integer> copies = new HashMap<>();
+    for (ShardKey key : keys) {
+      CatalogState state = archive.catalog().load(key);
+      for (LiveShard shard : state.shards()) {
+        for (IndexEntry entry : archive.shard(shard.name()).index().entries()) {
+          copies.merge(entry.uid(), 1, Integer::sum);
+        }
+      }
+    }
+    assertThat(copies).hasSize(FILES);
+    assertThat(copies.values()).allMatch(c -> c == 1);
+  }
+}

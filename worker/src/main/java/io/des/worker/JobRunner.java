@@ -1,0 +1,171 @@
+package io.des.worker;
+
+import io.des.catalog.CatalogConflictException;
+import io.des.coord.Checkpoint;
+import io.des.coord.CheckpointStore;
+import io.des.coord.FencedLease;
+import io.des.coord.FencedLocks;
+import io.des.coord.FencedOutException;
+import io.des.coord.JobLedger;
+import io.des.coord.JobRecord;
+import io.des.coord.JobState;
+import io.des.job.JobFile;
+import io.des.job.PackJob;
+import io.des.pack.InputProblem;
+import io.des.pack.InvalidInputException;
+import io.des.pack.PackReport;
+import io.des.pack.Packer;
+import io.des.pack.SourceFile;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one pack job: takes the shard key's fenced lock, packs what is not packed yet, checkpoints,
+ * marks the sources, and records the job done. Every step is safe to repeat, so a job delivered
+ * twice, or resumed by another worker after a crash at any point, ends with each file in exactly
+ * one live shard. Files that cannot be packed (missing, changed, conflicting) are left out and
+ * reported; the rest of the job goes on.
+ */
+final class JobRunner {
+  private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+  private static final int MAX_PROBLEMS_LOGGED = 20;
+
+  enum Outcome {
+    /** Packed (or found packed) and the sources marked. */
+    DONE,
+    /** The ledger already had the job done; nothing to do. */
+    ALREADY_DONE,
+    /** A newer lock holder took the key over; the storage refused our commit. */
+    FENCED
+  }
+
+  private final Packer packer;
+  private final FencedLocks locks;
+  private final CheckpointStore checkpoints;
+  private final JobLedger ledger;
+  private final Map<io.des.job.SourceKind, SourceMarker> markers;
+  private final String workerId;
+  private final Duration lockWait;
+  private final MeterRegistry meters;
+  private final Timer checkpointTimer;
+
+  JobRunner(Packer packer, FencedLocks locks, CheckpointStore checkpoints, JobLedger ledger,
+      Map<io.des.job.SourceKind, SourceMarker> markers, String workerId, Duration lockWait, MeterRegistry meters) {
+    this.packer = packer;
+    this.locks = locks;
+    this.checkpoints = checkpoints;
+    this.ledger = ledger;
+    this.markers = markers;
+    this.workerId = workerId;
+    this.lockWait = lockWait;
+    this.meters = meters;
+    this.checkpointTimer = Timer.builder("des.worker.checkpoint").description("Time to save one checkpoint").register(meters);
+  }
+
+  /** The lock name of a shard key: one writer per key at a time. */
+  static String lockName(PackJob job) {
+    return "pack:" + job.key();
+  }
+
+  Outcome run(PackJob job) throws IOException, KeyBusyException, UnpackableJobException {
+    Optional<JobRecord> known = ledger.get(job.jobId());
+    if (known.isPresent() && known.get().state() == JobState.DONE) {
+      count("already_done");
+      return Outcome.ALREADY_DONE;
+    }
+    Timer.Sample sample = Timer.start(meters);
+    try (FencedLease lease = locks.tryAcquire(lockName(job), lockWait)
+        .orElseThrow(() -> new KeyBusyException(job.key().toString(), lockWait))) {
+      long fence = lease.token();
+      ledger.running(job.jobId(), job.key().toString(), job.files().size(), job.bytes(), workerId);
+      JobProgress progress = checkpoints.load(job.jobId()).map(Checkpoint::state).map(JobProgress::fromJson).orElse(null);
+      if (progress == null || progress.phase() != JobProgress.Phase.COMMITTED) {
+        save(job, fence, JobProgress.packing());
+        progress = pack(job, fence);
+        save(job, fence, progress);
+      } else {
+        log.info("Job {} resumes after its commit: marking {} sources", job.jobId(), job.files().size() - progress.rejected().size());
+      }
+      Map<String, String> rejected = progress.rejected();
+      List<JobFile> packed = job.files().stream().filter(f -> !rejected.containsKey(f.uid())).toList();
+      markers.get(job.source()).mark(job, packed);
+      ledger.done(job.jobId(), summary(progress));
+      checkpoints.delete(job.jobId(), fence);
+      count("done");
+      sample.stop(meters.timer("des.worker.job.duration", "outcome", "done"));
+      return Outcome.DONE;
+    } catch (CatalogConflictException | FencedOutException fenced) {
+      log.warn("Job {} fenced out: {}", job.jobId(), fenced.getMessage());
+      meters.counter("des.worker.fenced.commits").increment();
+      count("fenced");
+      return Outcome.FENCED;
+    }
+  }
+
+  /** Packs the job; files the packer refuses are taken out and the rest packed. */
+  private JobProgress pack(PackJob job, long fence) throws IOException, UnpackableJobException {
+    List<SourceFile> sources = job.sourceFiles();
+    Map<String, SourceFile> byOrigin = new HashMap<>();
+    sources.forEach(s -> byOrigin.put(s.origin(), s));
+    Map<String, String> rejected = new LinkedHashMap<>();
+    while (true) {
+      List<SourceFile> remaining = sources.stream().filter(s -> !rejected.containsKey(s.uid())).toList();
+      if (remaining.isEmpty()) {
+        throw new UnpackableJobException("No file of job " + job.jobId() + " can be packed; first problem: "
+            + rejected.entrySet().iterator().next());
+      }
+      try {
+        PackReport report = packer.pack(remaining, fence);
+        meters.counter("des.worker.files.packed").increment(report.files());
+        meters.counter("des.worker.bytes.packed").increment(report.contentBytes());
+        return new JobProgress(JobProgress.Phase.COMMITTED, report.shards(), report.files(), report.skipped(), rejected);
+      } catch (InvalidInputException e) {
+        int before = rejected.size();
+        for (InputProblem p : e.problems()) {
+          SourceFile bad = byOrigin.get(p.where());
+          if (bad != null) {
+            rejected.putIfAbsent(bad.uid(), p.reason());
+            if (rejected.size() <= MAX_PROBLEMS_LOGGED) {
+              log.warn("Job {}: {} is left out: {}", job.jobId(), p.where(), p.reason());
+            }
+            Counter.builder("des.worker.file.problems").register(meters).increment();
+          }
+        }
+        if (rejected.size() == before) {
+          throw new IOException("Job " + job.jobId() + ": problems that name no file of the job: " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  private void save(PackJob job, long fence, JobProgress progress) {
+    checkpointTimer.record(() -> checkpoints.save(job.jobId(), fence, progress.toJson()));
+  }
+
+  private void count(String outcome) {
+    meters.counter("des.worker.jobs", "outcome", outcome).increment();
+  }
+
+  private static String summary(JobProgress p) {
+    List<String> parts = new ArrayList<>();
+    parts.add(p.packed() + " packed");
+    parts.add(p.skipped() + " already packed");
+    if (!p.rejected().isEmpty()) {
+      var first = p.rejected().entrySet().iterator().next();
+      parts.add(p.rejected().size() + " rejected (first: " + first.getKey() + ": " + first.getValue() + ")");
+    }
+    parts.add("shards " + p.shards());
+    return String.join(", ", parts);
+  }
+}

@@ -1,0 +1,107 @@
+package io.des.worker;
+
+import io.des.archive.Archive;
+import io.des.coord.CheckpointStore;
+import io.des.coord.FencedLocks;
+import io.des.coord.JobLedger;
+import io.des.coord.RedisCoordination;
+import io.des.format.ReaderLimits;
+import io.des.job.SourceKind;
+import io.des.pack.PackListener;
+import io.des.pack.PackOptions;
+import io.des.pack.Packer;
+import io.des.storage.BlobStore;
+import io.des.storage.BlobStores;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.EnumMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The archive, the packer and the fleet's coordination, from {@link WorkerProperties}. */
+@Configuration(proxyBeanMethods = false)
+class WorkerConfiguration {
+
+  @Bean(destroyMethod = "close")
+  BlobStore blobStore(WorkerProperties properties) {
+    if (properties.store() == null || properties.store().isBlank()) {
+      throw new IllegalStateException("des.store is not set: a folder or s3://bucket/prefix");
+    }
+    return BlobStores.open(properties.store(), b -> properties.s3Endpoint() == null ? b : b.endpoint(properties.s3Endpoint()));
+  }
+
+  @Bean
+  Archive archive(BlobStore store, WorkerProperties properties) throws IOException {
+    return Archive.create(store, properties.nBits(), ReaderLimits.DEFAULTS);
+  }
+
+  @Bean(destroyMethod = "close")
+  Packer packer(Archive archive, WorkerProperties properties) {
+    PackOptions options = PackOptions.defaults(archive.router().nBits())
+        .withMaxShardSize(properties.worker().maxShardSize())
+        .withMemoryBudget(properties.worker().memoryBudget())
+        .withParallelShards(1);
+    return new Packer(archive, options, PackListener.NONE);
+  }
+
+  @Bean(destroyMethod = "close")
+  RedisCoordination coordination(WorkerProperties properties) {
+    WorkerProperties.Redis redis = properties.redis();
+    return RedisCoordination.connect(redis.address(), redis.prefix(), redis.leaseTimeout());
+  }
+
+  @Bean
+  FencedLocks locks(RedisCoordination coordination) {
+    return coordination.locks();
+  }
+
+  @Bean
+  CheckpointStore checkpoints(RedisCoordination coordination) {
+    return coordination.checkpoints();
+  }
+
+  @Bean
+  JobLedger ledger(RedisCoordination coordination) {
+    return coordination.ledger();
+  }
+
+  /** Only when {@code des.database.url} is set: the table that database-sourced jobs mark. */
+  @Bean
+  @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty("des.database.url")
+  DatabaseSourceMarker databaseSourceMarker(WorkerProperties properties) {
+    WorkerProperties.Database db = properties.database();
+    DataSource source = DataSourceBuilder.create().url(db.url()).username(db.username()).password(db.password()).build();
+    return new DatabaseSourceMarker(new JdbcTemplate(source), db.table());
+  }
+
+  @Bean
+  JobRunner jobRunner(Packer packer, FencedLocks locks, CheckpointStore checkpoints, JobLedger ledger,
+      ObjectProvider<DatabaseSourceMarker> database, WorkerProperties properties, MeterRegistry meters) {
+    Map<SourceKind, SourceMarker> markers = new EnumMap<>(SourceKind.class);
+    markers.put(SourceKind.LANDING, new LandingSourceMarker());
+    SourceMarker noDatabase = (job, files) -> {
+      throw new IllegalStateException("Job " + job.jobId() + " comes from a database, and des.database.url is not set");
+    };
+    DatabaseSourceMarker db = database.getIfAvailable();
+    markers.put(SourceKind.DATABASE, db != null ? db : noDatabase);
+    return new JobRunner(packer, locks, checkpoints, ledger, markers, workerId(properties), properties.worker().lockWait(), meters);
+  }
+
+  static String workerId(WorkerProperties properties) {
+    if (properties.worker().id() != null && !properties.worker().id().isBlank()) {
+      return properties.worker().id();
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName() + "/" + ProcessHandle.current().pid();
+    } catch (UnknownHostException e) {
+      return "worker/" + ProcessHandle.current().pid();
+    }
+  }
+}

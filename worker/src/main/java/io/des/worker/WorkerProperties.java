@@ -1,0 +1,60 @@
+package io.des.worker;
+
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The worker's settings, under {@code des.} (shared names with the coordinator; docs/fleet.md).
+ *
+ * @param store the archive: a folder or {@code s3://bucket/prefix}
+ * @param s3Endpoint an S3-compatible endpoint (MinIO, Ceph, S3Proxy); AWS when unset
+ * @param nBits routing bits of a new archive; an existing one keeps its own
+ */
+@ConfigurationProperties("des")
+public record WorkerProperties(
+    String store,
+    URI s3Endpoint,
+    @DefaultValue("8") int nBits,
+    @DefaultValue Redis redis,
+    @DefaultValue Kafka kafka,
+    @DefaultValue Worker worker,
+    @DefaultValue Database database) {
+
+  /**
+   * @param address {@code redis://host:port}
+   * @param prefix every key the fleet keeps in Redis starts with it
+   * @param leaseTimeout how long a lock outlives its holder's last renewal
+   */
+  public record Redis(
+      @DefaultValue("redis://127.0.0.1:6379") String address,
+      @DefaultValue("des:") String prefix,
+      @DefaultValue("10s") Duration leaseTimeout) {}
+
+  public record Kafka(
+      @DefaultValue("des.pack-jobs") String jobsTopic,
+      @DefaultValue("des.pack-jobs.dlt") String deadLetterTopic,
+      @DefaultValue("6") int partitions) {}
+
+  /**
+   * @param id names this worker in the ledger and in logs; the host name when unset
+   * @param maxAttempts deliveries of a failing job before it goes to the dead-letter topic
+   * @param lockWait how long a job waits for its shard key's lock before it is retried later
+   * @param memoryBudget bytes of file content held in memory while packing
+   * @param maxShardSize shard size limit in bytes
+   * @param shutdownTimeout how long a stopping worker lets its running job go on before it exits
+   *     (within Kubernetes' termination grace period); an unfinished job is redelivered and resumed
+   */
+  public record Worker(
+      String id,
+      @DefaultValue("4") int maxAttempts,
+      @DefaultValue("1s") Duration retryBackoff,
+      @DefaultValue("30s") Duration lockWait,
+      @DefaultValue("33554432") long memoryBudget,
+      @DefaultValue("1000000000") long maxShardSize,
+      @DefaultValue("60s") Duration shutdownTimeout) {}
+
+  /** The table of file records, for jobs whose source is a database; unused when {@code url} is unset. */
+  public record Database(String url, String username, String password, @DefaultValue("files") String table) {}
+}
