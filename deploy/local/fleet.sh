@@ -827,10 +827,8 @@ purge() {
   for name in $(pidfile_components); do
     is_running "$name" && die "$name is still running; not purging"
   done
-  local -a gone=("$RUN/kafka" "$RUN/s3proxy" "$RUN/s3" "$RUN/redis" "$LOGS" "$PIDS" "$CONF")
-  # A landing folder given with --source is the user's; only the default one is the fleet's.
-  [[ -z ${CFG[SOURCE]} ]] && gone+=("$RUN/landing")
-  rm -rf "${gone[@]}"
+  # The default landing folder is the fleet's; one given with --source elsewhere is the user's.
+  rm -rf "$RUN/kafka" "$RUN/s3proxy" "$RUN/s3" "$RUN/redis" "$RUN/landing" "$LOGS" "$PIDS" "$CONF"
   say "purged the data in $RUN (the downloaded jars in $LIB stay)"
 }
 
