@@ -70,6 +70,28 @@ public interface BlobStore extends Closeable {
   BlobUpload createExclusive(BlobPath path) throws IOException;
 
   /**
+   * As {@link #createExclusive}, for a blob whose writer may die half way: {@link
+   * BlobUpload#boundary()} then returns checkpoints that {@link #resume} continues from, in any
+   * process. A backend that cannot resume returns a plain exclusive upload, whose boundaries return
+   * nothing.
+   */
+  default BlobUpload createResumable(BlobPath path) throws IOException {
+    return createExclusive(path);
+  }
+
+  /**
+   * Reopens an unfinished upload at a checkpoint of it: the bytes before the checkpoint's length are
+   * kept, and what is written next follows them. The upload is exclusive, as it was.
+   *
+   * @throws UploadNotFoundException if the upload no longer exists as the checkpoint describes it
+   *     (committed, aborted, or changed by another writer)
+   * @throws UnsupportedOperationException if this backend cannot resume uploads
+   */
+  default BlobUpload resume(UploadCheckpoint checkpoint) throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " (" + describe() + ") cannot resume uploads");
+  }
+
+  /**
    * Writes a small blob that must not exist yet, atomically; same contract as {@link
    * #createExclusive}.
    */

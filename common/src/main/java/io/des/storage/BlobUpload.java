@@ -18,6 +18,17 @@ public interface BlobUpload extends AutoCloseable {
   long written();
 
   /**
+   * Declares that the content may be cut here (the caller will only ever resume from such points,
+   * e.g. between two entries). An upload made by {@link BlobStore#createResumable} makes everything
+   * written so far durable when enough has accumulated since its last durable point (about a part),
+   * and returns the checkpoint to resume from; otherwise, and for other uploads, empty. Never makes
+   * the blob visible.
+   */
+  default java.util.Optional<UploadCheckpoint> boundary() throws IOException {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Makes the blob visible, atomically and durably (local: fsync then link; S3: a completed
    * conditional put or multipart upload).
    *

@@ -162,6 +162,16 @@ public final class FaultyBlobStore implements BlobStore {
   }
 
   @Override
+  public BlobUpload createResumable(BlobPath path) throws IOException {
+    return new FaultyUpload(path, delegate.createResumable(path));
+  }
+
+  @Override
+  public BlobUpload resume(UploadCheckpoint checkpoint) throws IOException {
+    return new FaultyUpload(checkpoint.path(), delegate.resume(checkpoint));
+  }
+
+  @Override
   public int abortUploads(String keyPrefix) throws IOException {
     return delegate.abortUploads(keyPrefix);
   }
@@ -233,6 +243,11 @@ public final class FaultyBlobStore implements BlobStore {
     @Override
     public long written() {
       return upload.written();
+    }
+
+    @Override
+    public java.util.Optional<UploadCheckpoint> boundary() throws IOException {
+      return upload.boundary();
     }
 
     @Override

@@ -140,7 +140,37 @@ public final class LocalBlobStore implements BlobStore {
   @Override
   public BlobUpload createExclusive(BlobPath path) throws IOException {
     Path target = file(path);
-    return new LocalBlobUpload(this, path, target, newTempFile(path));
+    return new LocalBlobUpload(this, path, target, newTempFile(path), 0, 0);
+  }
+
+  /** Temporary files are made durable at boundaries once this much was written since the last. */
+  static final long RESUMABLE_SYNC_BYTES = 8L << 20;
+
+  @Override
+  public BlobUpload createResumable(BlobPath path) throws IOException {
+    Path target = file(path);
+    return new LocalBlobUpload(this, path, target, newTempFile(path), 0, RESUMABLE_SYNC_BYTES);
+  }
+
+  /** The checkpoint's token is the temporary file's name; the file is cut back to the checkpoint. */
+  @Override
+  public BlobUpload resume(UploadCheckpoint checkpoint) throws IOException {
+    BlobPath path = checkpoint.path();
+    String name = checkpoint.token();
+    if (name.contains("/") || name.contains(java.io.File.separator) || !name.startsWith(tempName(path.key()) + ".") || !name.endsWith(".tmp")) {
+      throw new UploadNotFoundException("Not a temporary file of " + path + " in " + describe() + ": " + name);
+    }
+    Path temp = tempFolder.resolve(name);
+    long size;
+    try {
+      size = Files.size(temp);
+    } catch (NoSuchFileException e) {
+      throw new UploadNotFoundException("The upload of " + path + " to " + describe() + " is gone (" + name + ")");
+    }
+    if (size < checkpoint.length()) {
+      throw new UploadNotFoundException("The upload of " + path + " holds " + size + " bytes, its checkpoint " + checkpoint.length());
+    }
+    return new LocalBlobUpload(this, path, file(path), temp, checkpoint.length(), RESUMABLE_SYNC_BYTES);
   }
 
   @Override

@@ -9,8 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Optional;
 
-/** An exclusive upload to a temporary file of a {@link LocalBlobStore}, published at commit. */
+/**
+ * An exclusive upload to a temporary file of a {@link LocalBlobStore}, published at commit. A
+ * resumable one ({@code syncEvery > 0}) forces the file to disk at boundaries every {@code
+ * syncEvery} bytes, and can be reopened at such a point by its file name.
+ */
 final class LocalBlobUpload implements BlobUpload {
   private static final int BUFFER_BYTES = 64 * 1024;
 
@@ -21,20 +26,33 @@ final class LocalBlobUpload implements BlobUpload {
   private final FileChannel channel;
   private final BufferedOutputStream buffered;
   private final OutputStream out = new UploadStream();
+  private final long syncEvery;
   private long written;
+  private long synced;
   private UploadState state = UploadState.OPEN;
 
-  LocalBlobUpload(LocalBlobStore store, BlobPath path, Path target, Path temp) throws IOException {
+  /**
+   * @param resumeAt bytes of the temporary file to keep (0 for a new upload); writing goes on after
+   * @param syncEvery bytes between durable boundaries, 0 for an upload that is not resumable
+   */
+  LocalBlobUpload(LocalBlobStore store, BlobPath path, Path target, Path temp, long resumeAt, long syncEvery) throws IOException {
     this.store = store;
     this.path = path;
     this.target = target;
     this.temp = temp;
+    this.syncEvery = syncEvery;
     try {
       this.channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+      channel.truncate(resumeAt);
+      channel.position(resumeAt);
     } catch (IOException e) {
-      Files.deleteIfExists(temp);
+      if (resumeAt == 0) {
+        Files.deleteIfExists(temp);
+      }
       throw store.failure("open a temporary file for", path, e);
     }
+    this.written = resumeAt;
+    this.synced = resumeAt;
     this.buffered = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES);
   }
 
@@ -46,6 +64,22 @@ final class LocalBlobUpload implements BlobUpload {
   @Override
   public long written() {
     return written;
+  }
+
+  @Override
+  public Optional<UploadCheckpoint> boundary() throws IOException {
+    state.checkCanWrite(path);
+    if (syncEvery == 0 || written - synced < syncEvery) {
+      return Optional.empty();
+    }
+    try {
+      buffered.flush();
+      channel.force(false);
+    } catch (IOException e) {
+      throw store.failure("sync", path, e);
+    }
+    synced = written;
+    return Optional.of(new UploadCheckpoint(path, written, temp.getFileName().toString()));
   }
 
   @Override

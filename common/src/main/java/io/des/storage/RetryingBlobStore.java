@@ -99,6 +99,16 @@ public final class RetryingBlobStore implements BlobStore {
   }
 
   @Override
+  public BlobUpload createResumable(BlobPath path) throws IOException {
+    return delegate.createResumable(path);
+  }
+
+  @Override
+  public BlobUpload resume(UploadCheckpoint checkpoint) throws IOException {
+    return delegate.resume(checkpoint);
+  }
+
+  @Override
   public int abortUploads(String keyPrefix) throws IOException {
     return delegate.abortUploads(keyPrefix);
   }

@@ -32,6 +32,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -186,6 +187,39 @@ public final class S3BlobStore implements BlobStore {
   @Override
   public BlobUpload createExclusive(BlobPath path) {
     return new S3BlobUpload(client, config, path, objectKey(path), location(path));
+  }
+
+  @Override
+  public BlobUpload createResumable(BlobPath path) {
+    return new S3BlobUpload(client, config, path, objectKey(path), location(path), true, null, List.of(), 0);
+  }
+
+  /**
+   * Lists the upload's parts (one request) and continues after the checkpoint's if they are all
+   * still there with the same ETags; parts uploaded after the checkpoint are overwritten.
+   */
+  @Override
+  public BlobUpload resume(UploadCheckpoint checkpoint) throws IOException {
+    BlobPath path = checkpoint.path();
+    String uploadId = S3BlobUpload.uploadId(checkpoint.token());
+    List<CompletedPart> parts = S3BlobUpload.parts(checkpoint.token());
+    java.util.Map<Integer, String> present = new java.util.HashMap<>();
+    try {
+      client.listPartsPaginator(b -> b.bucket(config.bucket()).key(objectKey(path)).uploadId(uploadId))
+          .parts().forEach(p -> present.put(p.partNumber(), p.eTag()));
+    } catch (SdkException e) {
+      if (S3Errors.isNotFound(e)) {
+        throw new UploadNotFoundException("The multipart upload " + uploadId + " of " + location(path) + " is gone");
+      }
+      throw S3Errors.translate(e, Call.READ, "ListParts " + uploadId, location(path));
+    }
+    for (CompletedPart part : parts) {
+      if (!part.eTag().equals(present.get(part.partNumber()))) {
+        throw new UploadNotFoundException("Part " + part.partNumber() + " of upload " + uploadId + " of " + location(path)
+            + " is " + present.get(part.partNumber()) + ", its checkpoint says " + part.eTag());
+      }
+    }
+    return new S3BlobUpload(client, config, path, objectKey(path), location(path), true, uploadId, parts, checkpoint.length());
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -18,6 +19,11 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * An exclusive upload to S3 that holds at most one part in memory: a blob that fits in one part is
  * a single conditional PUT at commit; a larger one becomes a multipart upload, started when the
  * first part is full and completed conditionally at commit.
+ *
+ * <p>A resumable upload cuts its parts at {@link #boundary()} calls instead, once a part's worth is
+ * buffered (it holds up to two parts, and cuts a part anyway if no boundary comes), so that each
+ * checkpoint ends exactly where its caller may resume. Its checkpoint token is the upload id and
+ * the parts, one per line; {@link S3BlobStore#resume} checks them against the upload with ListParts.
  */
 final class S3BlobUpload implements BlobUpload {
   private static final int MAX_PARTS = 10_000;
@@ -34,14 +40,55 @@ final class S3BlobUpload implements BlobUpload {
   private int buffered;
   private long written;
   private String uploadId;
+  private final boolean resumable;
   private UploadState state = UploadState.OPEN;
 
   S3BlobUpload(S3Client client, S3StoreConfig config, BlobPath path, String key, String location) {
+    this(client, config, path, key, location, false, null, List.of(), 0);
+  }
+
+  /** A resumable upload: new ({@code uploadId} null) or continuing after {@code parts}. */
+  S3BlobUpload(S3Client client, S3StoreConfig config, BlobPath path, String key, String location,
+      boolean resumable, String uploadId, List<CompletedPart> parts, long written) {
     this.client = client;
     this.config = config;
     this.path = path;
     this.key = key;
     this.location = location;
+    this.resumable = resumable;
+    this.uploadId = uploadId;
+    this.parts.addAll(parts);
+    this.written = written;
+  }
+
+  @Override
+  public Optional<UploadCheckpoint> boundary() throws IOException {
+    state.checkCanWrite(path);
+    if (!resumable || buffered < config.partSizeBytes()) {
+      return Optional.empty();
+    }
+    uploadPartOrAbort(buffered);
+    StringBuilder token = new StringBuilder(uploadId);
+    for (CompletedPart part : parts) {
+      token.append('\n').append(part.partNumber()).append(' ').append(part.eTag());
+    }
+    return Optional.of(new UploadCheckpoint(path, written, token.toString()));
+  }
+
+  /** Parses a checkpoint token: the upload id, then one {@code <number> <etag>} line per part. */
+  static List<CompletedPart> parts(String token) {
+    List<CompletedPart> parts = new ArrayList<>();
+    String[] lines = token.split("\n");
+    for (int i = 1; i < lines.length; i++) {
+      int space = lines[i].indexOf(' ');
+      parts.add(CompletedPart.builder().partNumber(Integer.parseInt(lines[i].substring(0, space))).eTag(lines[i].substring(space + 1)).build());
+    }
+    return parts;
+  }
+
+  static String uploadId(String token) {
+    int newline = token.indexOf('\n');
+    return newline < 0 ? token : token.substring(0, newline);
   }
 
   @Override
@@ -61,7 +108,9 @@ final class S3BlobUpload implements BlobUpload {
       if (uploadId == null) {
         putSingle();
       } else {
-        uploadPart();
+        if (buffered > 0) {
+          uploadPart(buffered);
+        }
         complete();
       }
     } catch (IOException | RuntimeException e) {
@@ -113,8 +162,8 @@ final class S3BlobUpload implements BlobUpload {
     return S3Errors.translate(e, Call.EXCLUSIVE_COMMIT, operation, location);
   }
 
-  /** Uploads the buffer as the next part, starting the multipart upload if needed. */
-  private void uploadPart() throws StorageException {
+  /** Uploads the first {@code length} buffered bytes as the next part, starting the multipart upload if needed. */
+  private void uploadPart(int length) throws StorageException {
     int partNumber = parts.size() + 1;
     if (partNumber > MAX_PARTS) {
       throw new StorageException("Upload of " + location + " exceeds " + MAX_PARTS + " parts of "
@@ -128,20 +177,33 @@ final class S3BlobUpload implements BlobUpload {
       operation = "UploadPart " + partNumber;
       String eTag = client.uploadPart(
           b -> b.bucket(config.bucket()).key(key).uploadId(uploadId).partNumber(partNumber)
-              .contentLength((long) buffered),
-          bufferBody()).eTag();
+              .contentLength((long) length),
+          bufferBody(length)).eTag();
       parts.add(CompletedPart.builder().partNumber(partNumber).eTag(eTag).build());
-      buffered = 0;
+      System.arraycopy(buffer, length, buffer, 0, buffered - length);
+      buffered -= length;
     } catch (SdkException e) {
       // The caller aborts the whole upload, so a lost part leaves nothing and a retry is safe.
       throw S3Errors.translate(e, Call.WRITE, operation, location);
     }
   }
 
-  /** A body over the buffer without copying it; each SDK attempt gets a fresh stream. */
   private RequestBody bufferBody() {
+    return bufferBody(buffered);
+  }
+
+  private void uploadPartOrAbort(int length) throws IOException {
+    try {
+      uploadPart(length);
+    } catch (StorageException | RuntimeException e) {
+      abortAfter(e);
+      throw e;
+    }
+  }
+
+  /** A body over the buffer's first bytes without copying them; each SDK attempt gets a fresh stream. */
+  private RequestBody bufferBody(int length) {
     byte[] bytes = buffer;
-    int length = buffered;
     return RequestBody.fromContentProvider(
         () -> new ByteArrayInputStream(bytes, 0, length), length, "application/octet-stream");
   }
@@ -181,14 +243,16 @@ final class S3BlobUpload implements BlobUpload {
       Objects.checkFromIndexSize(from, count, bytes.length);
       state.checkCanWrite(path);
       int partSize = config.partSizeBytes();
+      // A resumable upload waits for a boundary to cut a part, up to a second part's worth.
+      int capacity = resumable ? 2 * partSize : partSize;
       while (count > 0) {
-        if (buffered == partSize) {
-          uploadPartOrAbort();
+        if (buffered == capacity) {
+          uploadPartOrAbort(partSize);
         }
-        int chunk = Math.min(count, partSize - buffered);
+        int chunk = Math.min(count, capacity - buffered);
         if (buffered + chunk > buffer.length) {
           // Grow geometrically so small blobs never hold a whole part.
-          buffer = Arrays.copyOf(buffer, Math.min(partSize, Math.max(buffered + chunk, buffer.length * 2)));
+          buffer = Arrays.copyOf(buffer, Math.min(capacity, Math.max(buffered + chunk, buffer.length * 2)));
         }
         System.arraycopy(bytes, from, buffer, buffered, chunk);
         buffered += chunk;
@@ -198,14 +262,6 @@ final class S3BlobUpload implements BlobUpload {
       }
     }
 
-    private void uploadPartOrAbort() throws IOException {
-      try {
-        uploadPart();
-      } catch (StorageException | RuntimeException e) {
-        abortAfter(e);
-        throw e;
-      }
-    }
 
     @Override
     public void close() {

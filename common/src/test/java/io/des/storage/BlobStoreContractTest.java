@@ -71,6 +71,50 @@ public abstract class BlobStoreContractTest {
     assertNoUploadLeftovers();
   }
 
+  @Test
+  void aResumableUploadContinuesFromItsLastCheckpointAfterItsWriterDied() throws Exception {
+    Random random = new Random(7);
+    byte[] chunk = new byte[3 << 20];
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    BlobUpload first = store.createResumable(KEY);
+    UploadCheckpoint checkpoint = null;
+    for (int i = 0; i < 6; i++) {
+      random.nextBytes(chunk);
+      first.out().write(chunk);
+      expected.write(chunk);
+      checkpoint = first.boundary().orElse(checkpoint);
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(checkpoint != null, store.describe() + " cannot resume uploads");
+    first.out().write(new byte[1000]); // written after the checkpoint: lost with the writer
+    // The writer dies here: its upload is neither committed nor closed.
+
+    byte[] rest = bytes("the rest of the blob");
+    try (BlobUpload resumed = store.resume(checkpoint)) {
+      assertThat(resumed.written()).isEqualTo(checkpoint.length());
+      resumed.out().write(rest);
+      resumed.commit();
+    }
+    byte[] whole = Arrays.copyOf(expected.toByteArray(), (int) checkpoint.length() + rest.length);
+    System.arraycopy(rest, 0, whole, (int) checkpoint.length(), rest.length);
+    try (InputStream in = store.open(KEY)) {
+      assertThat(in.readAllBytes()).isEqualTo(whole);
+    }
+    assertNoUploadLeftovers();
+  }
+
+  @Test
+  void anAbortedUploadCannotBeResumed() throws Exception {
+    UploadCheckpoint checkpoint;
+    try (BlobUpload upload = store.createResumable(KEY)) {
+      upload.out().write(new byte[9 << 20]);
+      checkpoint = upload.boundary().orElse(null);
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(checkpoint != null, store.describe() + " cannot resume uploads");
+    UploadCheckpoint gone = checkpoint;
+    assertThatThrownBy(() -> store.resume(gone)).isInstanceOf(UploadNotFoundException.class);
+    assertThat(store.stat(KEY)).isEmpty();
+  }
+
   @BeforeEach
   void openStore() throws Exception {
     store = newStore();
