@@ -110,6 +110,44 @@ public final class ShardWriter {
     return new ShardSummary(entries, bigFiles, position, contentBytes, storedBytes);
   }
 
+  /**
+   * Everything a writer holds, at a point where the bytes it wrote so far are durable, so that
+   * another writer can go on from there ({@link #resume}) after this one died. The index is the
+   * entries' records without the count (small: about 100 bytes per entry).
+   */
+  public record Snapshot(long position, long entries, long bigFiles, long contentBytes, long storedBytes, byte[] index) {}
+
+  /** This writer's state now. */
+  public Snapshot snapshot() {
+    if (finished) {
+      throw new IllegalStateException("ShardWriter for " + shardName + " is already finished");
+    }
+    return new Snapshot(position, entries, bigFiles, contentBytes, storedBytes, index.toByteArray());
+  }
+
+  /**
+   * A writer that goes on after a snapshot, into a stream that already holds the snapshot's first
+   * {@code position} bytes (a resumed upload).
+   *
+   * @throws CorruptShardException if the snapshot's index does not parse, or points past its position
+   */
+  public static ShardWriter resume(OutputStream out, String shardName, int nBits, Snapshot snapshot) throws CorruptShardException {
+    ShardWriter writer = to(out, shardName, nBits);
+    byte[] counted = ByteBuffer.allocate(INDEX_COUNT_LENGTH + snapshot.index().length).order(ByteOrder.LITTLE_ENDIAN)
+        .putInt((int) snapshot.entries()).put(snapshot.index()).array();
+    for (IndexEntry entry : IndexCodec.parse(shardName + " (snapshot)", counted, VERSION_2, snapshot.position(), snapshot.position())) {
+      writer.uids.add(entry.uid());
+    }
+    writer.index.writeBytes(snapshot.index());
+    writer.started = snapshot.position() > 0;
+    writer.position = snapshot.position();
+    writer.entries = snapshot.entries();
+    writer.bigFiles = snapshot.bigFiles();
+    writer.contentBytes = snapshot.contentBytes();
+    writer.storedBytes = snapshot.storedBytes();
+    return writer;
+  }
+
   /** Bytes written so far; also the offset the next payload would get. */
   public long position() {
     return position;

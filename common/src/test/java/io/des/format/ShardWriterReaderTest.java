@@ -120,4 +120,41 @@ class ShardWriterReaderTest {
     ShardFixtures.put(store, path.key(), ShardFixtures.shard(entries));
     assertThat(ShardReader.open(store, path, ReaderLimits.DEFAULTS).read(uid)).asString(StandardCharsets.UTF_8).isEqualTo("v");
   }
+
+  @Test
+  void aWriterResumedFromASnapshotWritesTheSameShard() throws Exception {
+    ByteArrayOutputStream whole = new ByteArrayOutputStream();
+    ShardWriter straight = ShardWriter.to(whole, "s", 8);
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    ShardWriter before = ShardWriter.to(first, "s", 8);
+    ShardWriter.Snapshot snapshot = null;
+    for (int i = 0; i < 10; i++) {
+      EncodedEntry e = ShardFixtures.raw("uid-" + i, "content " + i);
+      straight.add(e);
+      if (i < 6) {
+        before.add(e);
+        snapshot = before.snapshot();
+      }
+    }
+    straight.addBigFile("big", "a".repeat(64), 1 << 30, "2024-01-01T00:00:00Z", null);
+    straight.finish();
+
+    ByteArrayOutputStream resumed = new ByteArrayOutputStream();
+    resumed.write(first.toByteArray(), 0, (int) snapshot.position());
+    ShardWriter after = ShardWriter.resume(resumed, "s", 8, snapshot);
+    for (int i = 6; i < 10; i++) {
+      after.add(ShardFixtures.raw("uid-" + i, "content " + i));
+    }
+    after.addBigFile("big", "a".repeat(64), 1 << 30, "2024-01-01T00:00:00Z", null);
+    after.finish();
+    assertThat(resumed.toByteArray()).isEqualTo(whole.toByteArray());
+    assertThatThrownBy(() -> ShardWriter.resume(new ByteArrayOutputStream(), "s", 8, before.snapshot()).add(ShardFixtures.raw("uid-0", "again")))
+        .hasMessageContaining("UID 'uid-0' already exists");
+  }
+
+  @Test
+  void aDamagedSnapshotIsRefused() {
+    ShardWriter.Snapshot broken = new ShardWriter.Snapshot(100, 3, 0, 30, 30, new byte[] {1, 2, 3});
+    assertThatThrownBy(() -> ShardWriter.resume(new ByteArrayOutputStream(), "s", 8, broken)).isInstanceOf(CorruptShardException.class);
+  }
 }
