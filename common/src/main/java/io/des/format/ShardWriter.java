@@ -157,6 +157,11 @@ public final class ShardWriter {
     return entries;
   }
 
+  /** The uids written so far (a view). */
+  public Set<String> uids() {
+    return java.util.Collections.unmodifiableSet(uids);
+  }
+
   /** Bytes the shard would have if finished now, for size-bounded planning. */
   public long projectedSize() {
     return position + (started ? 0 : HEADER_SIZE) + SEAL_SIZE + INDEX_COUNT_LENGTH + index.size() + FOOTER_SIZE;

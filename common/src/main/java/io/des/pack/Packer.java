@@ -5,7 +5,6 @@ import io.des.catalog.CatalogState;
 import io.des.catalog.LiveShard;
 import io.des.catalog.ShardCatalog;
 import io.des.catalog.ShardName;
-import io.des.format.IndexEntry;
 import io.des.format.ShardSummary;
 import io.des.format.ShardWriter;
 import io.des.routing.ShardKey;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -60,7 +58,6 @@ public final class Packer implements AutoCloseable {
   }
 
   /** What one key needs: the files not packed yet and the first free sequence number. */
-  private record KeyPlan(ShardKey key, long fence, CatalogState state, List<PlannedFile> fresh, long skipped, List<InputProblem> conflicts) {}
 
   /** What one key produced. */
   private record KeyResult(List<String> shards, long files, long bigFiles, long content, long stored) {}
@@ -114,41 +111,13 @@ public final class Packer implements AutoCloseable {
     return new PackReport(shards, packed, skipped, big, content, stored, System.nanoTime() - start);
   }
 
-  /**
-   * Loads the key's catalog once (which files are packed already, and the next free number) and,
-   * when fenced, claims the key.
-   */
+  /** Claims the key when fenced (see {@link KeyPlan#load}) and aborts a predecessor's unfinished uploads. */
   private KeyPlan planKey(ShardKey key, List<PlannedFile> files, long fence) throws IOException {
-    CatalogState state = archive.catalog().load(key);
+    KeyPlan plan = KeyPlan.load(archive, key, files, fence);
     if (fence != NO_FENCE) {
-      if (state.fence() != fence) {
-        // Records our token; refused (CatalogConflictException) if a newer holder already has.
-        state = archive.catalog().commit(key, fence, s -> s, state);
-      }
       archive.store().abortUploads(key.prefix());
     }
-    Map<String, IndexEntry> packed = new HashMap<>();
-    for (LiveShard shard : state.shards()) {
-      for (IndexEntry entry : archive.shard(shard.name()).index().entries()) {
-        packed.put(entry.uid(), entry);
-      }
-    }
-    List<PlannedFile> fresh = new ArrayList<>();
-    List<InputProblem> conflicts = new ArrayList<>();
-    long skipped = 0;
-    for (PlannedFile f : files) {
-      IndexEntry existing = packed.get(f.source().uid());
-      if (existing == null) {
-        fresh.add(f);
-      } else if (existing.contentSize() == f.size()) {
-        skipped++;
-      } else {
-        conflicts.add(new InputProblem(f.source().line(),
-            "UID '" + f.source().uid() + "' is already packed with " + existing.contentSize()
-                + " bytes, the source has " + f.size() + "; DES never overwrites a packed file"));
-      }
-    }
-    return new KeyPlan(key, fence, state, fresh, skipped, conflicts);
+    return plan;
   }
 
   private KeyResult packKey(KeyPlan plan) throws IOException {

@@ -34,8 +34,22 @@ final class ShardPipeline {
 
   private record Pending(PlannedFile file, CompletableFuture<EncodedEntry> encoded, long held) {}
 
+  /** Hears of each entry once the writer holds it, in order; {@code index} is its place in the files. */
+  @FunctionalInterface
+  interface EntryHook {
+    EntryHook NONE = index -> {};
+
+    void written(int index) throws IOException;
+  }
+
   /** Writes every file into {@code writer}; returns the bytes stored as BigFiles. */
   long write(ShardWriter writer, BlobPath shard, List<PlannedFile> files) throws IOException {
+    return write(writer, shard, files, EntryHook.NONE);
+  }
+
+  /** As {@link #write(ShardWriter, BlobPath, List)}, calling {@code hook} after each entry. */
+  long write(ShardWriter writer, BlobPath shard, List<PlannedFile> files, EntryHook hook) throws IOException {
+    int done = 0;
     ArrayDeque<Pending> window = new ArrayDeque<>();
     long bigBytes = 0;
     int next = 0;
@@ -73,6 +87,7 @@ final class ShardPipeline {
           }
         }
         listener.packed(head.file().size());
+        hook.written(done++);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

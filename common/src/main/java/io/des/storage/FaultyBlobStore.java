@@ -32,6 +32,7 @@ public final class FaultyBlobStore implements BlobStore {
   private final AtomicInteger writes = new AtomicInteger();
   private final AtomicInteger stats = new AtomicInteger();
   private final AtomicInteger lists = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean dead = new java.util.concurrent.atomic.AtomicBoolean();
 
   public FaultyBlobStore(BlobStore delegate) {
     this.delegate = delegate;
@@ -49,6 +50,16 @@ public final class FaultyBlobStore implements BlobStore {
    */
   public FaultyBlobStore crashAfterWrites(int n) {
     writesBeforeCrash.set(n);
+    return this;
+  }
+
+  /**
+   * The writer dies here, as with {@code kill -9}: from now on every call through this store fails
+   * without reaching the backend, and uploads it opened are left as they are (not aborted, not
+   * committed), for another process to resume or clean up. {@link #reset} revives it.
+   */
+  public FaultyBlobStore die() {
+    dead.set(true);
     return this;
   }
 
@@ -106,6 +117,7 @@ public final class FaultyBlobStore implements BlobStore {
     failReads.set(0);
     loseWriteResponses.set(0);
     readDelay.set(Duration.ZERO);
+    dead.set(false);
     for (AtomicInteger counter : new AtomicInteger[] {reads, rangedReads, tailReads, writes, stats, lists}) {
       counter.set(0);
     }
@@ -119,6 +131,7 @@ public final class FaultyBlobStore implements BlobStore {
   @Override
   public Optional<BlobInfo> stat(BlobPath path) throws IOException {
     stats.incrementAndGet();
+    checkAlive("stat", path);
     return delegate.stat(path);
   }
 
@@ -144,6 +157,7 @@ public final class FaultyBlobStore implements BlobStore {
 
   @Override
   public BlobUpload createExclusive(BlobPath path) throws IOException {
+    checkAlive("create", path);
     return new FaultyUpload(path, delegate.createExclusive(path));
   }
 
@@ -158,21 +172,25 @@ public final class FaultyBlobStore implements BlobStore {
   @Override
   public Stream<BlobInfo> list(String prefix) throws IOException {
     lists.incrementAndGet();
+    checkAlive("list", prefix + "*");
     return delegate.list(prefix);
   }
 
   @Override
   public BlobUpload createResumable(BlobPath path) throws IOException {
+    checkAlive("create", path);
     return new FaultyUpload(path, delegate.createResumable(path));
   }
 
   @Override
   public BlobUpload resume(UploadCheckpoint checkpoint) throws IOException {
+    checkAlive("resume", checkpoint.path());
     return new FaultyUpload(checkpoint.path(), delegate.resume(checkpoint));
   }
 
   @Override
   public int abortUploads(String keyPrefix) throws IOException {
+    checkAlive("abortUploads", keyPrefix + "*");
     return delegate.abortUploads(keyPrefix);
   }
 
@@ -189,8 +207,15 @@ public final class FaultyBlobStore implements BlobStore {
     delegate.close();
   }
 
+  private void checkAlive(String operation, Object path) throws RetryableStorageException {
+    if (dead.get()) {
+      throw new RetryableStorageException("Injected death: " + operation + " " + path + " in " + describe() + " after die()", null);
+    }
+  }
+
   private void beforeRead(String operation, BlobPath path) throws IOException {
     reads.incrementAndGet();
+    checkAlive(operation, path);
     Duration delay = readDelay.get();
     if (!delay.isZero()) {
       try {
@@ -208,6 +233,7 @@ public final class FaultyBlobStore implements BlobStore {
 
   private void beforeWrite(String operation, BlobPath path) throws RetryableStorageException {
     writes.incrementAndGet();
+    checkAlive(operation, path);
     if (writesBeforeCrash.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0 || takeOne(failWrites)) {
       throw new RetryableStorageException(
           "Injected write failure: " + operation + " " + path + " in " + describe(), null);
@@ -235,9 +261,29 @@ public final class FaultyBlobStore implements BlobStore {
       this.upload = upload;
     }
 
+    private final OutputStream out = new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        checkAlive("write", path);
+        upload.out().write(b);
+      }
+
+      @Override
+      public void write(byte[] bytes, int from, int count) throws IOException {
+        checkAlive("write", path);
+        upload.out().write(bytes, from, count);
+      }
+
+      @Override
+      public void flush() throws IOException {
+        checkAlive("flush", path);
+        upload.out().flush();
+      }
+    };
+
     @Override
     public OutputStream out() {
-      return upload.out();
+      return out;
     }
 
     @Override
@@ -247,6 +293,7 @@ public final class FaultyBlobStore implements BlobStore {
 
     @Override
     public java.util.Optional<UploadCheckpoint> boundary() throws IOException {
+      checkAlive("boundary", path);
       return upload.boundary();
     }
 
@@ -265,7 +312,9 @@ public final class FaultyBlobStore implements BlobStore {
 
     @Override
     public void close() throws IOException {
-      upload.close();
+      if (!dead.get()) { // a dead writer cleans nothing up
+        upload.close();
+      }
     }
   }
 }
