@@ -84,6 +84,9 @@ final class Fleet implements AutoCloseable {
     List<String> args = new ArrayList<>(common());
     args.add("--des.worker.id=" + id);
     args.add("--des.worker.retry-backoff=200ms");
+    // A killed worker's partitions move after the session timeout; 6 s is the broker's minimum.
+    args.add("--spring.kafka.consumer.properties.session.timeout.ms=6000");
+    args.add("--spring.kafka.consumer.properties.heartbeat.interval.ms=1000");
     args.addAll(List.of(extra));
     return track(AppProcess.start(id, "worker", freePort(), args, env(), logs));
   }

@@ -14,7 +14,7 @@ import io.des.job.PackJob;
 import io.des.pack.InputProblem;
 import io.des.pack.InvalidInputException;
 import io.des.pack.PackReport;
-import io.des.pack.Packer;
+import io.des.pack.ResumablePacker;
 import io.des.pack.SourceFile;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,7 +50,7 @@ final class JobRunner {
     FENCED
   }
 
-  private final Packer packer;
+  private final ResumablePacker packer;
   private final FencedLocks locks;
   private final CheckpointStore checkpoints;
   private final JobLedger ledger;
@@ -60,7 +60,7 @@ final class JobRunner {
   private final MeterRegistry meters;
   private final Timer checkpointTimer;
 
-  JobRunner(Packer packer, FencedLocks locks, CheckpointStore checkpoints, JobLedger ledger,
+  JobRunner(ResumablePacker packer, FencedLocks locks, CheckpointStore checkpoints, JobLedger ledger,
       Map<io.des.job.SourceKind, SourceMarker> markers, String workerId, Duration lockWait, MeterRegistry meters) {
     this.packer = packer;
     this.locks = locks;
@@ -91,7 +91,9 @@ final class JobRunner {
       ledger.running(job.jobId(), job.key().toString(), job.files().size(), job.bytes(), workerId);
       JobProgress progress = checkpoints.load(job.jobId()).map(Checkpoint::state).map(JobProgress::fromJson).orElse(null);
       if (progress == null || progress.phase() != JobProgress.Phase.COMMITTED) {
-        save(job, fence, JobProgress.packing());
+        if (progress == null) {
+          save(job, fence, JobProgress.packing()); // also checks that no newer holder has saved
+        }
         progress = pack(job, fence);
         save(job, fence, progress);
       } else {
@@ -126,10 +128,20 @@ final class JobRunner {
             + rejected.entrySet().iterator().next());
       }
       try {
-        PackReport report = packer.pack(remaining, fence);
+        PackReport report = packer.pack(remaining, fence, new ResumablePacker.Progress() {
+          @Override
+          public Optional<byte[]> load() {
+            return checkpoints.load(job.jobId()).map(c -> JobProgress.fromJson(c.state()).pack());
+          }
+
+          @Override
+          public void save(byte[] checkpoint) {
+            JobRunner.this.save(job, fence, new JobProgress(JobProgress.Phase.PACKING, List.of(), 0, 0, rejected, checkpoint));
+          }
+        });
         meters.counter("des.worker.files.packed").increment(report.files());
         meters.counter("des.worker.bytes.packed").increment(report.contentBytes());
-        return new JobProgress(JobProgress.Phase.COMMITTED, report.shards(), report.files(), report.skipped(), rejected);
+        return new JobProgress(JobProgress.Phase.COMMITTED, report.shards(), report.files(), report.skipped(), rejected, null);
       } catch (InvalidInputException e) {
         int before = rejected.size();
         for (InputProblem p : e.problems()) {

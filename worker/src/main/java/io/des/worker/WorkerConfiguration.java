@@ -9,7 +9,7 @@ import io.des.format.ReaderLimits;
 import io.des.job.SourceKind;
 import io.des.pack.PackListener;
 import io.des.pack.PackOptions;
-import io.des.pack.Packer;
+import io.des.pack.ResumablePacker;
 import io.des.storage.BlobStore;
 import io.des.storage.BlobStores;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,12 +43,11 @@ class WorkerConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  Packer packer(Archive archive, WorkerProperties properties) {
+  ResumablePacker packer(Archive archive, WorkerProperties properties) {
     PackOptions options = PackOptions.defaults(archive.router().nBits())
         .withMaxShardSize(properties.worker().maxShardSize())
-        .withMemoryBudget(properties.worker().memoryBudget())
-        .withParallelShards(1);
-    return new Packer(archive, options, PackListener.NONE);
+        .withMemoryBudget(properties.worker().memoryBudget());
+    return new ResumablePacker(archive, options, PackListener.NONE);
   }
 
   @Bean(destroyMethod = "close")
@@ -82,7 +81,7 @@ class WorkerConfiguration {
   }
 
   @Bean
-  JobRunner jobRunner(Packer packer, FencedLocks locks, CheckpointStore checkpoints, JobLedger ledger,
+  JobRunner jobRunner(ResumablePacker packer, FencedLocks locks, CheckpointStore checkpoints, JobLedger ledger,
       ObjectProvider<DatabaseSourceMarker> database, WorkerProperties properties, MeterRegistry meters) {
     Map<SourceKind, SourceMarker> markers = new EnumMap<>(SourceKind.class);
     markers.put(SourceKind.LANDING, new LandingSourceMarker());
