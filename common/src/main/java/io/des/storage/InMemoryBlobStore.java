@@ -158,7 +158,7 @@ public final class InMemoryBlobStore implements BlobStore {
       state = UploadState.ABORTED; // unless the put below wins
       openUploads.remove(this);
       if (abortedElsewhere.get()) {
-        throw new StorageException("Upload of " + path + " to " + describe() + " was aborted by abortUploads");
+        throw new UploadNotFoundException("Upload of " + path + " to " + describe() + " was aborted by abortUploads");
       }
       Blob blob = new Blob(buffer.toByteArray(), Instant.now());
       if (blobs.putIfAbsent(path.key(), blob) != null) {

@@ -254,6 +254,10 @@ public final class LocalBlobStore implements BlobStore {
       } catch (FileAlreadyExistsException e) {
         throw alreadyExists(path, target);
       } catch (NoSuchFileException e) {
+        if (!Files.exists(temp)) {
+          throw new UploadNotFoundException("The temporary file of " + path + " in " + describe()
+              + " is gone (aborted by another writer): " + temp.getFileName());
+        }
         throw failure("publish", path, e);
       } catch (UnsupportedOperationException | FileSystemException e) {
         // Linux reports a file system without hard links as EPERM (AccessDeniedException).

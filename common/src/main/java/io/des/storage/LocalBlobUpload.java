@@ -98,6 +98,9 @@ final class LocalBlobUpload implements BlobUpload {
       return new BlobInfo(path, written, lastModified);
     } catch (StorageException e) {
       throw e;
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new UploadNotFoundException("The temporary file of " + path + " in " + store.describe()
+          + " is gone (aborted by another writer): " + temp.getFileName());
     } catch (IOException e) {
       throw store.failure("commit", path, e);
     } finally {

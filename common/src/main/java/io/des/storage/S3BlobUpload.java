@@ -153,7 +153,18 @@ final class S3BlobUpload implements BlobUpload {
     }
   }
 
+  /** NoSuchUpload: another writer completed or aborted this upload (it resumed it, or cleaned up). */
+  private UploadNotFoundException gone(SdkException e) {
+    UploadNotFoundException gone = new UploadNotFoundException(
+        "The multipart upload " + uploadId + " of " + location + " is gone (completed or aborted by another writer)");
+    gone.initCause(e);
+    return gone;
+  }
+
   private StorageException commitFailure(SdkException e, String operation) {
+    if (uploadId != null && S3Errors.isNotFound(e)) {
+      return gone(e);
+    }
     if (S3Errors.isPreconditionFailed(e)) {
       return S3Errors.retried(e)
           ? S3Errors.outcomeUnknown(operation, location, e)
@@ -183,6 +194,9 @@ final class S3BlobUpload implements BlobUpload {
       System.arraycopy(buffer, length, buffer, 0, buffered - length);
       buffered -= length;
     } catch (SdkException e) {
+      if (uploadId != null && S3Errors.isNotFound(e)) {
+        throw gone(e);
+      }
       // The caller aborts the whole upload, so a lost part leaves nothing and a retry is safe.
       throw S3Errors.translate(e, Call.WRITE, operation, location);
     }

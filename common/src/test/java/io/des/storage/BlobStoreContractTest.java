@@ -62,7 +62,7 @@ public abstract class BlobStoreContractTest {
 
       assertThat(store.abortUploads("shards/0001/")).isEqualTo(1);
 
-      assertThatThrownBy(doomed::commit).isInstanceOf(IOException.class);
+      assertThatThrownBy(doomed::commit).isInstanceOf(UploadNotFoundException.class);
       spared.commit();
     }
     assertThat(store.stat(KEY)).isEmpty();

@@ -16,6 +16,7 @@ import io.des.pack.InvalidInputException;
 import io.des.pack.PackReport;
 import io.des.pack.ResumablePacker;
 import io.des.pack.SourceFile;
+import io.des.storage.UploadNotFoundException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -87,32 +88,50 @@ final class JobRunner {
     Timer.Sample sample = Timer.start(meters);
     try (FencedLease lease = locks.tryAcquire(lockName(job), lockWait)
         .orElseThrow(() -> new KeyBusyException(job.key().toString(), lockWait))) {
-      long fence = lease.token();
-      ledger.running(job.jobId(), job.key().toString(), job.files().size(), job.bytes(), workerId);
-      JobProgress progress = checkpoints.load(job.jobId()).map(Checkpoint::state).map(JobProgress::fromJson).orElse(null);
-      if (progress == null || progress.phase() != JobProgress.Phase.COMMITTED) {
-        if (progress == null) {
-          save(job, fence, JobProgress.packing()); // also checks that no newer holder has saved
+      try {
+        runLocked(job, lease.token());
+      } catch (UploadNotFoundException e) {
+        if (lease.isHeld()) {
+          throw e; // someone aborted our upload while we hold the key: a failure, retried
         }
-        progress = pack(job, fence);
-        save(job, fence, progress);
-      } else {
-        log.info("Job {} resumes after its commit: marking {} sources", job.jobId(), job.files().size() - progress.rejected().size());
+        throw new LeaseLostException(e);
       }
-      Map<String, String> rejected = progress.rejected();
-      List<JobFile> packed = job.files().stream().filter(f -> !rejected.containsKey(f.uid())).toList();
-      markers.get(job.source()).mark(job, packed);
-      ledger.done(job.jobId(), summary(progress));
-      checkpoints.delete(job.jobId(), fence);
       count("done");
       sample.stop(meters.timer("des.worker.job.duration", "outcome", "done"));
       return Outcome.DONE;
-    } catch (CatalogConflictException | FencedOutException fenced) {
+    } catch (CatalogConflictException | FencedOutException | LeaseLostException fenced) {
+      // A newer holder of the key took over: the storage refused our late write.
       log.warn("Job {} fenced out: {}", job.jobId(), fenced.getMessage());
       meters.counter("des.worker.fenced.commits").increment();
       count("fenced");
       return Outcome.FENCED;
     }
+  }
+
+  /** Our upload was taken over by the key's next holder (it resumed or aborted it). */
+  private static final class LeaseLostException extends IOException {
+    LeaseLostException(UploadNotFoundException cause) {
+      super("lease lost and upload taken over: " + cause.getMessage(), cause);
+    }
+  }
+
+  private void runLocked(PackJob job, long fence) throws IOException, UnpackableJobException {
+    ledger.running(job.jobId(), job.key().toString(), job.files().size(), job.bytes(), workerId);
+    JobProgress progress = checkpoints.load(job.jobId()).map(Checkpoint::state).map(JobProgress::fromJson).orElse(null);
+    if (progress == null || progress.phase() != JobProgress.Phase.COMMITTED) {
+      if (progress == null) {
+        save(job, fence, JobProgress.packing()); // also checks that no newer holder has saved
+      }
+      progress = pack(job, fence);
+      save(job, fence, progress);
+    } else {
+      log.info("Job {} resumes after its commit: marking {} sources", job.jobId(), job.files().size() - progress.rejected().size());
+    }
+    Map<String, String> rejected = progress.rejected();
+    List<JobFile> packed = job.files().stream().filter(f -> !rejected.containsKey(f.uid())).toList();
+    markers.get(job.source()).mark(job, packed);
+    ledger.done(job.jobId(), summary(progress));
+    checkpoints.delete(job.jobId(), fence);
   }
 
   /** Packs the job; files the packer refuses are taken out and the rest packed. */
