@@ -61,6 +61,11 @@ public final class RedisCoordination implements AutoCloseable {
     return locks;
   }
 
+  /** An election among the processes campaigning for the lock {@code name}; close it to step down. */
+  public LeaderElection election(String name, Duration interval) {
+    return new LockLeaderElection(locks, name, interval);
+  }
+
   /** The Redisson client, for checks and for tests. */
   public RedissonClient client() {
     return client;
