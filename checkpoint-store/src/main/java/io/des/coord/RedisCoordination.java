@@ -66,6 +66,15 @@ public final class RedisCoordination implements AutoCloseable {
     return new LockLeaderElection(locks, name, interval);
   }
 
+  /** The checkpoint store with the default state limit and tombstone retention. */
+  public CheckpointStore checkpoints() {
+    return new RedisCheckpointStore(client, keyPrefix);
+  }
+
+  public CheckpointStore checkpoints(int maxStateBytes, Duration tombstoneRetention) {
+    return new RedisCheckpointStore(client, keyPrefix, maxStateBytes, tombstoneRetention);
+  }
+
   /** The Redisson client, for checks and for tests. */
   public RedissonClient client() {
     return client;
