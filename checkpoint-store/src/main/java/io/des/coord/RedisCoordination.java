@@ -75,6 +75,15 @@ public final class RedisCoordination implements AutoCloseable {
     return new RedisCheckpointStore(client, keyPrefix, maxStateBytes, tombstoneRetention);
   }
 
+  /** The job ledger with the default retention of DONE and FAILED records. */
+  public JobLedger ledger() {
+    return new RedisJobLedger(client, keyPrefix);
+  }
+
+  public JobLedger ledger(Duration retention) {
+    return new RedisJobLedger(client, keyPrefix, retention);
+  }
+
   /** The Redisson client, for checks and for tests. */
   public RedissonClient client() {
     return client;
