@@ -1,5 +1,6 @@
 package io.des.coord;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -7,9 +8,15 @@ import java.util.Optional;
  * Every job the coordinator published and what became of it. Job ids are deterministic (the same
  * files give the same id), so {@link #offer} is how a coordinator that restarts or takes over learns
  * that work is already pending, running or done, and does not publish it twice. Transitions are
- * atomic in the backend.
+ * atomic in the backend, and {@link #counts()} moves with them.
+ *
+ * <p>DONE and FAILED records are kept for a retention (default {@link #DEFAULT_RETENTION}) after
+ * they reached that state, then forgotten: they leave {@link #get}, {@link #list} and {@link
+ * #counts()}, and a later {@link #offer} of the same id records it anew.
  */
 public interface JobLedger {
+  /** How long DONE and FAILED records are kept unless configured otherwise. */
+  Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
   /**
    * Records a new job as PENDING.
@@ -19,22 +26,31 @@ public interface JobLedger {
    */
   boolean offer(String jobId, String shardKey, long files, long bytes);
 
-  /** Takes back an offer whose publish failed, so a later scan offers it again. Only from PENDING. */
+  /**
+   * Takes back an offer whose publish failed, so a later scan offers it again. Only from PENDING:
+   * in any other state, or for an unknown job, nothing changes.
+   */
   void withdraw(String jobId);
 
-  /** PENDING or RUNNING (a redelivery) to RUNNING under {@code worker}. Unknown jobs are recorded. */
+  /**
+   * PENDING or RUNNING (a redelivery) to RUNNING under {@code worker}; FAILED to RUNNING too (a
+   * retry). Unknown jobs are recorded. A DONE job stays DONE: check {@link #get} to skip it.
+   */
   void running(String jobId, String shardKey, long files, long bytes, String worker);
 
-  /** To DONE, from any state; idempotent. */
+  /**
+   * To DONE, from any state; idempotent (a second call changes nothing). An unknown job is recorded
+   * as DONE with an empty shard key and zero files and bytes.
+   */
   void done(String jobId, String detail);
 
-  /** To FAILED with the cause, unless already DONE. */
+  /** To FAILED with the cause, unless already DONE. An unknown job is recorded as for {@link #done}. */
   void failed(String jobId, String cause);
 
   Optional<JobRecord> get(String jobId);
 
   JobCounts counts();
 
-  /** Up to {@code limit} jobs in the state, oldest first, for status pages. */
+  /** Up to {@code limit} jobs in the state, oldest first (by when they entered it), for status pages. */
   List<JobRecord> list(JobState state, int limit);
 }

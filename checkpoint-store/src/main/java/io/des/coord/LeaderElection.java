@@ -3,7 +3,9 @@ package io.des.coord;
 /**
  * Elects one leader among the processes that campaign under the same name. A leader that stops
  * renewing (crash, pause, lost connection) is replaced within {@link FencedLocks#leaseTimeout()}
- * plus one campaign interval; it learns that it was deposed on its next check.
+ * plus one campaign interval; it learns that it was deposed on its next check. A check that fails
+ * (the backend cannot be reached) counts as deposed: a leader that cannot confirm its term stops
+ * acting on it.
  */
 public interface LeaderElection extends AutoCloseable {
 
