@@ -120,7 +120,7 @@ final class Fleet implements AutoCloseable {
     }
     try {
       redis.getKeys().deleteByPattern(redisPrefix + "*");
-      redis.getKeys().deleteByPattern("{" + redisPrefix + "*"); // Redisson's companion keys, {name}:token
+      redis.getKeys().deleteByPattern("*{" + redisPrefix + "*"); // Redisson's token counters: redisson_lock_token:{<prefix>lock:<name>}
     } finally {
       redis.shutdown();
       s3.close();
