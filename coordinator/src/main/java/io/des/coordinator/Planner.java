@@ -75,6 +75,9 @@ final class Planner {
   ScanReport scan(BooleanSupplier leading) throws IOException, InterruptedException {
     long start = System.nanoTime();
     Instant at = clock.instant();
+    // Active keys first: a job that finishes during the scan has deleted its files before it is
+    // marked done, so its key is either skipped here or its files are already gone from the scan.
+    Set<String> active = activeKeys();
     LandingSource.Scan scan = landing.scan(maxFilesPerScan);
     List<InputProblem> problems = new ArrayList<>(scan.problems());
     Map<ShardKey, List<JobFile>> byKey = new TreeMap<>(Comparator.comparing(ShardKey::toString));
@@ -83,7 +86,6 @@ final class Planner {
       byKey.computeIfAbsent(router.route(f.uid(), f.createdAt()), k -> new ArrayList<>()).add(f);
       bytes += f.size();
     }
-    Set<String> active = activeKeys();
     int published = 0, known = 0, busy = 0;
     for (Map.Entry<ShardKey, List<JobFile>> e : byKey.entrySet()) {
       if (active.contains(e.getKey().toString())) {

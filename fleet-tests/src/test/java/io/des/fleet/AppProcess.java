@@ -49,7 +49,7 @@ final class AppProcess implements AutoCloseable {
     command.addAll(args);
     Files.createDirectories(logs);
     Path log = logs.resolve(name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     builder.environment().putAll(env);
     return new AppProcess(name, builder.start(), log, port);
   }

@@ -97,10 +97,19 @@ class FleetFencingTest {
     }
   }
 
-  private static void awaitLog(AppProcess app, String text, Duration timeout, String path) throws Exception {
-    String body = app.get(path);
-    assertThat(body).contains(text);
-    String line = body.lines().filter(l -> l.startsWith(text)).findFirst().orElseThrow();
-    assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).isGreaterThanOrEqualTo(1);
+  /** Waits for the Prometheus counter to reach 1 (the log line comes first). */
+  private static void awaitLog(AppProcess app, String counter, Duration timeout, String path) throws Exception {
+    long deadline = System.nanoTime() + Math.max(timeout.toNanos(), Duration.ofSeconds(10).toNanos());
+    while (true) {
+      double value = app.get(path).lines().filter(l -> l.startsWith(counter + " "))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
+      if (value >= 1) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(app.name() + " never counted " + counter);
+      }
+      Thread.sleep(200);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.des.worker;
 
+import io.des.archive.Archive;
 import io.des.catalog.CatalogConflictException;
 import io.des.coord.Checkpoint;
 import io.des.coord.CheckpointStore;
@@ -21,6 +22,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +43,8 @@ import org.slf4j.LoggerFactory;
 final class JobRunner {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
   private static final int MAX_PROBLEMS_LOGGED = 20;
+  /** Marks, while packing, a file whose source is gone because it is packed already. */
+  private static final String ALREADY_PACKED = "already packed";
 
   enum Outcome {
     /** Packed (or found packed) and the sources marked. */
@@ -52,6 +56,7 @@ final class JobRunner {
   }
 
   private final ResumablePacker packer;
+  private final Archive archive;
   private final FencedLocks locks;
   private final CheckpointStore checkpoints;
   private final JobLedger ledger;
@@ -61,9 +66,10 @@ final class JobRunner {
   private final MeterRegistry meters;
   private final Timer checkpointTimer;
 
-  JobRunner(ResumablePacker packer, FencedLocks locks, CheckpointStore checkpoints, JobLedger ledger,
+  JobRunner(ResumablePacker packer, Archive archive, FencedLocks locks, CheckpointStore checkpoints, JobLedger ledger,
       Map<io.des.job.SourceKind, SourceMarker> markers, String workerId, Duration lockWait, MeterRegistry meters) {
     this.packer = packer;
+    this.archive = archive;
     this.locks = locks;
     this.checkpoints = checkpoints;
     this.ledger = ledger;
@@ -142,6 +148,10 @@ final class JobRunner {
     Map<String, String> rejected = new LinkedHashMap<>();
     while (true) {
       List<SourceFile> remaining = sources.stream().filter(s -> !rejected.containsKey(s.uid())).toList();
+      if (remaining.isEmpty() && rejected.containsValue(ALREADY_PACKED)) {
+        rejected.values().removeIf(ALREADY_PACKED::equals);
+        return new JobProgress(JobProgress.Phase.COMMITTED, List.of(), 0, job.files().size() - rejected.size(), rejected, null);
+      }
       if (remaining.isEmpty()) {
         throw new UnpackableJobException("No file of job " + job.jobId() + " can be packed; first problem: "
             + rejected.entrySet().iterator().next());
@@ -160,11 +170,23 @@ final class JobRunner {
         });
         meters.counter("des.worker.files.packed").increment(report.files());
         meters.counter("des.worker.bytes.packed").increment(report.contentBytes());
-        return new JobProgress(JobProgress.Phase.COMMITTED, report.shards(), report.files(), report.skipped(), rejected, null);
+        long gone = rejected.values().stream().filter(ALREADY_PACKED::equals).count();
+        rejected.values().removeIf(ALREADY_PACKED::equals);
+        return new JobProgress(JobProgress.Phase.COMMITTED, report.shards(), report.files(), report.skipped() + gone, rejected, null);
       } catch (InvalidInputException e) {
         int before = rejected.size();
+        java.util.Set<String> live = null;
         for (InputProblem p : e.problems()) {
           SourceFile bad = byOrigin.get(p.where());
+          if (bad != null && !Files.exists(bad.path()) && live == null) {
+            live = liveUids(job);
+          }
+          if (bad != null && live != null && live.contains(bad.uid()) && !Files.exists(bad.path())) {
+            // Packed and its source deleted by an earlier run of the job (it died before the
+            // ledger heard): nothing to do for it.
+            rejected.putIfAbsent(bad.uid(), ALREADY_PACKED);
+            continue;
+          }
           if (bad != null) {
             rejected.putIfAbsent(bad.uid(), p.reason());
             if (rejected.size() <= MAX_PROBLEMS_LOGGED) {
@@ -178,6 +200,15 @@ final class JobRunner {
         }
       }
     }
+  }
+
+  /** The uids in the key's live shards, from the catalog as it is now (not a cached copy). */
+  private java.util.Set<String> liveUids(PackJob job) throws IOException {
+    java.util.Set<String> uids = new java.util.HashSet<>();
+    for (var shard : archive.catalog().load(job.key()).shards()) {
+      archive.shard(shard.name()).index().entries().forEach(entry -> uids.add(entry.uid()));
+    }
+    return uids;
   }
 
   private void save(PackJob job, long fence, JobProgress progress) {

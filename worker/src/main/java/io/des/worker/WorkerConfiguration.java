@@ -81,7 +81,7 @@ class WorkerConfiguration {
   }
 
   @Bean
-  JobRunner jobRunner(ResumablePacker packer, FencedLocks locks, CheckpointStore checkpoints, JobLedger ledger,
+  JobRunner jobRunner(ResumablePacker packer, Archive archive, FencedLocks locks, CheckpointStore checkpoints, JobLedger ledger,
       ObjectProvider<DatabaseSourceMarker> database, WorkerProperties properties, MeterRegistry meters) {
     Map<SourceKind, SourceMarker> markers = new EnumMap<>(SourceKind.class);
     markers.put(SourceKind.LANDING, new LandingSourceMarker());
@@ -90,7 +90,7 @@ class WorkerConfiguration {
     };
     DatabaseSourceMarker db = database.getIfAvailable();
     markers.put(SourceKind.DATABASE, db != null ? db : noDatabase);
-    return new JobRunner(packer, locks, checkpoints, ledger, markers, workerId(properties), properties.worker().lockWait(), meters);
+    return new JobRunner(packer, archive, locks, checkpoints, ledger, markers, workerId(properties), properties.worker().lockWait(), meters);
   }
 
   static String workerId(WorkerProperties properties) {
