@@ -1,0 +1,118 @@
+package io.des.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.des.coord.JobCounts;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two coordinators: the leader is paused past its lease, the standby takes over, the old leader
+ * comes back deposed; then the new leader is killed and the first takes over again. Files keep
+ * landing throughout. Every file is packed, and no job was ever published twice.
+ */
+class FleetFailoverTest {
+  /** The lease (4 s in these tests) plus the one-second campaign interval, plus slack for 2 busy cores. */
+  private static final Duration TAKEOVER_BOUND = Duration.ofSeconds(12);
+
+  @TempDir static Path tmp;
+  private static Fleet fleet;
+  private static BigJob jobs;
+
+  @BeforeAll
+  static void startFleet() throws Exception {
+    fleet = new Fleet(Path.of("target", "fleet-logs", "failover"));
+    jobs = new BigJob(fleet);
+  }
+
+  @AfterAll
+  static void stopFleet() throws Exception {
+    if (jobs != null) {
+      jobs.close();
+    }
+    if (fleet != null) {
+      fleet.close();
+    }
+  }
+
+  @Test
+  void aStandbyTakesOverAndNoJobIsPublishedTwice() throws Exception {
+    Path landing = tmp.resolve("landing");
+    FleetEndToEndTest.land(landing, 0, 1500);
+    AppProcess c1 = fleet.coordinator("coordinator-1", landing);
+    c1.awaitHealthy(Duration.ofMinutes(3));
+    awaitLeader(c1, Duration.ofSeconds(30));
+    AppProcess c2 = fleet.coordinator("coordinator-2", landing);
+    AppProcess w1 = fleet.worker("worker-1");
+    AppProcess w2 = fleet.worker("worker-2");
+    Fleet.awaitHealthy(Duration.ofMinutes(3), c2, w1, w2);
+    awaitDoneJobs(20);
+
+    c1.signal("STOP"); // a leader that stops renewing: a long pause, a frozen VM
+    long paused = System.nanoTime();
+    awaitLeader(c2, TAKEOVER_BOUND);
+    Duration takeover = Duration.ofNanos(System.nanoTime() - paused);
+    FleetEndToEndTest.land(landing, 1500, 3000);
+    c1.signal("CONT");
+    awaitStatus(c1, "\"leader\":false", Duration.ofSeconds(10));
+
+    awaitDoneJobs(jobs.redis.ledger().counts().doneJobs() + 20);
+    c2.kill(); // kill -9 of the new leader
+    awaitLeader(c1, TAKEOVER_BOUND);
+    FleetEndToEndTest.land(landing, 3000, 4000);
+
+    FleetEndToEndTest.awaitLandingEmpty(landing, Duration.ofMinutes(4), c1, w1, w2);
+    List<ConsumerRecord<String, byte[]>> published = Topics.readAll(fleet.kafka.getBrokersAsString(), "des.pack-jobs", 1, Duration.ofSeconds(30));
+    List<String> ids = published.stream()
+        .map(r -> new String(r.headers().lastHeader("des-job-id").value(), StandardCharsets.UTF_8)).toList();
+    assertThat(ids).as("job ids published").doesNotHaveDuplicates();
+    JobCounts counts = jobs.redis.ledger().counts();
+    assertThat(counts.failedJobs()).isZero();
+    assertThat(counts.doneFiles()).isEqualTo(4000);
+    assertThat(ids).hasSize((int) counts.doneJobs());
+    assertThat(takeover).isLessThan(TAKEOVER_BOUND);
+    try (Stream<Path> left = Files.list(landing.resolve("files"))) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  private static void awaitDoneJobs(long jobsDone) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (jobs.redis.ledger().counts().doneJobs() < jobsDone) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("fewer than " + jobsDone + " jobs done: " + jobs.redis.ledger().counts());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static void awaitLeader(AppProcess coordinator, Duration timeout) throws Exception {
+    awaitStatus(coordinator, "\"leader\":true", timeout);
+  }
+
+  private static void awaitStatus(AppProcess coordinator, String text, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String status = "";
+    while (System.nanoTime() < deadline) {
+      try {
+        status = coordinator.get("/status");
+        if (status.contains(text)) {
+          return;
+        }
+      } catch (java.io.IOException notAnswering) {
+        status = notAnswering.toString();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(coordinator.name() + " status has no " + text + " after " + timeout + ": " + status + "\n" + coordinator.tail(30));
+  }
+}
