@@ -37,18 +37,12 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-if [[ $FILES -eq 100000 && $SEED -eq 42 ]]; then
-  NAME=dataset-100k
-else
-  NAME=dataset-$FILES-seed$SEED
-fi
-DATA=$ROOT/bench/data/$NAME
 OUT=$ROOT/bench/out
 WORK=$OUT/work
 STAMP=$(date -u +%Y-%m-%d_%H%M)
 REPORT=$OUT/pack-vs-tar-$STAMP.md
 LOG=$OUT/pack-vs-tar-$STAMP.log
-mkdir -p "$OUT" "$WORK" "$ROOT/bench/data"
+mkdir -p "$OUT" "$WORK"
 
 # ------------------------------------------------------------------ tools
 if [[ ! -x /usr/bin/time ]] || ! command -v zstd >/dev/null; then
@@ -71,28 +65,9 @@ if [[ $SMALL_HEAP -eq 1 && ! -x $DES ]]; then
 fi
 
 # ------------------------------------------------------------------ dataset (once)
-generate() {
-  local jar=$ROOT/bench/target/des-bench.jar cp
-  if [[ -f $jar ]] && jar tf "$jar" 2>/dev/null | grep -q 'io/des/bench/DatasetGenerator.class'; then
-    cp=$jar
-  else
-    # The generator has no dependencies: compile the one file when the shaded jar is not built.
-    cp=$ROOT/bench/target/generator-classes
-    mkdir -p "$cp"
-    javac -d "$cp" "$ROOT/bench/src/main/java/io/des/bench/DatasetGenerator.java"
-  fi
-  rm -rf "$DATA.partial"
-  echo "+ java -cp $cp io.des.bench.DatasetGenerator --files $FILES --seed $SEED --out $DATA.partial"
-  java -cp "$cp" io.des.bench.DatasetGenerator --files "$FILES" --seed "$SEED" --out "$DATA.partial" \
-    | sed "s#$DATA.partial#$DATA#" | tee "$ROOT/bench/data/$NAME.summary.txt"
-  mv "$DATA.partial" "$DATA"
-}
-if [[ ! -d $DATA ]]; then
-  generate
-fi
-
-INPUT_FILES=$(find "$DATA" -type f | wc -l)
-INPUT_BYTES=$(find "$DATA" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d", s}')
+# shellcheck source=bench/dataset.sh
+source "$ROOT/bench/dataset.sh"
+ensure_dataset "$FILES" "$SEED"
 
 # ------------------------------------------------------------------ machine facts
 {

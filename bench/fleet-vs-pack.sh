@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# End-to-end fleet benchmark: the one-machine fleet (Kafka, Redis, S3Proxy, one coordinator, N
+# workers; bin/des fleet up) against single-process `des pack` of the same dataset into the same
+# S3Proxy, in the same sitting, runs alternating. Also reports the cost of one checkpoint.
+#
+# Usage: bench/fleet-vs-pack.sh [--files N] [--seed S] [--runs N] [--workers N]
+#   --files N     dataset size (default 100000, bench/data/dataset-100k; generated once)
+#   --runs N      runs per side, alternating (default 2); the table shows the median
+#   --workers N   fleet workers (default 2)
+# The fleet's run time is from the moment the dataset appears in the landing folder (one rename of
+# a staged copy) until the landing folder is empty and the ledger has nothing pending or running;
+# starting the fleet is not counted. `des pack` is timed as a command.
+# Results: bench/out/fleet-vs-pack-<date>.md (also printed).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+FILES=100000
+SEED=42
+RUNS=2
+WORKERS=2
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --files) FILES=$2; shift 2 ;;
+    --seed) SEED=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --workers) WORKERS=$2; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+OUT=$ROOT/bench/out
+WORK=$OUT/fleet-work
+FLEET_DIR=$WORK/fleet
+STAMP=$(date -u +%Y-%m-%d_%H%M)
+REPORT=$OUT/fleet-vs-pack-$STAMP.md
+LOG=$OUT/fleet-vs-pack-$STAMP.log
+mkdir -p "$OUT" "$WORK"
+: > "$LOG"
+
+# shellcheck source=bench/dataset.sh
+source "$ROOT/bench/dataset.sh"
+ensure_dataset "$FILES" "$SEED"
+
+export AWS_ACCESS_KEY_ID=des AWS_SECRET_ACCESS_KEY=des-secret-key AWS_REGION=us-east-1
+S3=http://127.0.0.1:8081
+COORDINATOR=http://127.0.0.1:8090
+
+"$ROOT/bin/des" fleet down --dir "$FLEET_DIR" --purge >> "$LOG" 2>&1 || true # a fresh archive and ledger
+echo "+ bin/des fleet up --dir $FLEET_DIR --workers $WORKERS" | tee -a "$LOG"
+"$ROOT/bin/des" fleet up --dir "$FLEET_DIR" --workers "$WORKERS" >> "$LOG" 2>&1
+trap '"$ROOT/bin/des" fleet down --dir "$FLEET_DIR" >> "$LOG" 2>&1 || true' EXIT
+LANDING=$FLEET_DIR/landing
+mkdir -p "$LANDING/files"
+
+status() { curl -s --max-time 5 "$COORDINATOR/status"; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# run_pack N: des pack of the dataset into a fresh prefix of the fleet's S3Proxy
+run_pack() {
+  local n=$1 start end
+  start=$(date +%s.%N)
+  "$ROOT/bin/des" pack "$DATA" --store "s3://des/pack-run-$n" --s3-endpoint "$S3" --no-progress >> "$LOG" 2>&1
+  end=$(date +%s.%N)
+  awk -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", e - s}'
+}
+
+# run_fleet N: stage a copy, rename it into the landing folder, wait until all is packed
+run_fleet() {
+  local n=$1 stage=$WORK/stage-$n start end before
+  rm -rf "$stage"
+  cp -a "$DATA" "$stage" # same file system as the landing folder, so the move below is a rename
+  before=$(status | json 'd["files"]["packed"]')
+  start=$(date +%s.%N)
+  mv "$stage" "$LANDING/files/run-$n"
+  while true; do
+    sleep 0.5
+    local s left
+    s=$(status)
+    left=$(find "$LANDING/files/run-$n" -type f -print -quit | wc -l)
+    # Done when the folder is empty and the ledger counts every file packed (deleted files alone
+    # could be a job's sources deleted before its ledger record says done).
+    if [[ $left -eq 0 ]] && [[ $(echo "$s" | json "d['files']['packed'] - $before") -ge $INPUT_FILES ]]; then
+      break
+    fi
+  done
+  end=$(date +%s.%N)
+  local packed failed
+  packed=$(( $(status | json 'd["files"]["packed"]') - before ))
+  failed=$(status | json 'd["jobs"]["failed"]')
+  echo "  fleet run $n: $packed files packed, failed jobs so far $failed" >> "$LOG"
+  awk -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", e - s}'
+}
+
+RESULTS=$WORK/results.tsv
+: > "$RESULTS"
+for n in $(seq 1 "$RUNS"); do
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  t=$(run_pack "$n"); echo -e "pack\t$n\t$t\t$load" >> "$RESULTS"; echo "  des pack run $n: $t s (load $load)"
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  t=$(run_fleet "$n"); echo -e "fleet\t$n\t$t\t$load" >> "$RESULTS"; echo "  fleet run $n: $t s (load $load)"
+done
+
+# The cost of one checkpoint, from the workers' timers.
+checkpoints=""
+for port in $(seq 8091 $((8090 + WORKERS))); do
+  checkpoints+=$(curl -s "http://127.0.0.1:$port/actuator/prometheus" | awk '/^des_worker_checkpoint_seconds_(count|sum) / {print $1, $2}')
+  checkpoints+=$'\n'
+done
+read -r cp_count cp_sum < <(echo "$checkpoints" | awk '$1 ~ /_count$/ {c += $2} $1 ~ /_sum$/ {s += $2} END {printf "%d %.6f\n", c, s}')
+failed=$(status | json 'd["jobs"]["failed"]')
+jobs_done=$(status | json 'd["jobs"]["done"]')
+
+{
+  echo "# fleet-vs-pack, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB; $(java -version 2>&1 | head -1); git $(git rev-parse --short HEAD)."
+  echo "Dataset: \`$DATA\`, $INPUT_FILES files, $INPUT_BYTES bytes. Fleet: 1 coordinator, $WORKERS workers, Kafka, S3Proxy (filesystem), Redis, all on this machine."
+  echo
+  echo "| side | run | seconds | files/s | MB/s | load at start |"
+  echo "|---|---|---|---|---|---|"
+  awk -F'\t' -v files="$INPUT_FILES" -v bytes="$INPUT_BYTES" '{printf "| %s | %s | %.2f | %.0f | %.1f | %s |\n", ($1 == "pack" ? "des pack (one process)" : "fleet"), $2, $3, files / $3, bytes / 1e6 / $3, $4}' "$RESULTS"
+  echo
+  awk -F'\t' '
+    function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }; return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    { k = ++c[$1]; v[$1, k] = $3 }
+    END {
+      for (i = 1; i <= c["pack"]; i++) p[i] = v["pack", i]
+      for (i = 1; i <= c["fleet"]; i++) f[i] = v["fleet", i]
+      mp = median(p, c["pack"]); mf = median(f, c["fleet"])
+      printf "Median: des pack %.2f s, fleet %.2f s: the fleet takes %.2fx the time of one process (overhead %+.0f%%).\n", mp, mf, mf / mp, (mf / mp - 1) * 100
+    }' "$RESULTS"
+  echo
+  echo "Checkpoints: $cp_count saved by the workers, $(awk -v c="$cp_count" -v s="$cp_sum" 'BEGIN {printf "%.2f", c ? s / c * 1000 : 0}') ms each on average (Redis round trip with the state, des_worker_checkpoint_seconds). Jobs done: $jobs_done, failed: $failed."
+  echo
+  echo "Reproduce: \`bench/fleet-vs-pack.sh --files $FILES --runs $RUNS --workers $WORKERS\` (log: \`$LOG\`)."
+} | tee "$REPORT"
