@@ -71,9 +71,16 @@ final class Fleet implements AutoCloseable {
     return Map.of("AWS_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY, "AWS_REGION", "us-east-1");
   }
 
+  /** A coordinator that packs from a landing folder (and from whatever {@code extra} adds). */
   AppProcess coordinator(String name, Path landing, String... extra) throws IOException {
+    List<String> args = new ArrayList<>(List.of(extra));
+    args.add(0, "--des.coordinator.landing=" + landing);
+    return coordinator(name, args.toArray(String[]::new));
+  }
+
+  /** A coordinator with no landing folder: {@code extra} names its source ({@code --des.database.url=...}). */
+  AppProcess coordinator(String name, String... extra) throws IOException {
     List<String> args = new ArrayList<>(common());
-    args.add("--des.coordinator.landing=" + landing);
     args.add("--des.coordinator.scan-interval=500ms");
     args.add("--des.coordinator.settle=0s");
     args.addAll(List.of(extra));
