@@ -44,7 +44,7 @@ final class DatabaseSource implements FileSource {
   private final CutoffPolicy cutoffs;
   private final Router router;
   private final int pageRows;
-  private TimestampType type;
+  private volatile TimestampType type;
   private Position cursor;
   private volatile Instant oldestPending;
   private volatile Cutoff lastCutoff;

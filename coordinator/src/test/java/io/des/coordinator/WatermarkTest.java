@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.des.job.JobFile;
 import io.des.routing.Router;
 import io.des.testing.TestPostgres;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -147,5 +148,15 @@ class WatermarkTest {
     assertThatThrownBy(() -> source().scan(100)).isInstanceOf(IllegalStateException.class)
         .hasMessage("The watermark table " + config + " has no row id = 1; add one, e.g. INSERT INTO " + config
             + " (id, archived_until, lag_days) VALUES (1, NULL, 7)");
+  }
+
+  @Test
+  void aRowWhoseArchivedIsNullIsPendingAndHoldsTheWatermark() throws Exception {
+    configure(null, 2);
+    Path file = Files.writeString(dir.resolve("null-archived"), "x");
+    records.insert("null-archived", LocalDateTime.parse("2024-03-04T08:00:00"), file.toString(), 1L, null);
+
+    assertThat(uids(source().scan(100))).containsExactly("null-archived");
+    assertThat(archivedUntil()).isEqualTo("2024-03-04T00:00:00");
   }
 }
