@@ -10,6 +10,7 @@ import io.des.routing.Router;
 import io.des.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -42,7 +43,7 @@ class DatabaseSourceTest {
   }
 
   private DatabaseSource source(int pageRows) {
-    return new DatabaseSource(records.jdbc, records.source(), new AgeCutoff(7, new MutableClock(NOW)), new Router(8), pageRows);
+    return new DatabaseSource(records.jdbc, records.source(), new AgeCutoff(7, Clock.fixed(NOW, ZoneOffset.UTC)), new Router(8), pageRows);
   }
 
   private static List<String> uids(FileSource.Scan scan) {
@@ -158,7 +159,7 @@ class DatabaseSourceTest {
     records.jdbc.update("INSERT INTO " + records.table + " (uid, created_at, file_location) VALUES (?, ?, ?)",
         "f", CUTOFF.minusDays(1), file.toString());
     SourceTable noSize = new SourceTable(records.table, "uid", "created_at", "file_location", "", "archived");
-    DatabaseSource source = new DatabaseSource(records.jdbc, noSize, new AgeCutoff(7, new MutableClock(NOW)), new Router(8), 1000);
+    DatabaseSource source = new DatabaseSource(records.jdbc, noSize, new AgeCutoff(7, Clock.fixed(NOW, ZoneOffset.UTC)), new Router(8), 1000);
 
     assertThat(source.scan(10).files()).singleElement().satisfies(f -> assertThat(f.size()).isEqualTo(7));
   }
@@ -186,7 +187,7 @@ class DatabaseSourceTest {
     TestPostgres.execute("CREATE TABLE " + table + " (uid bigint, created_at timestamp, file_location text, size_bytes bigint, archived boolean)");
     try {
       SourceTable ints = new SourceTable(table, "uid", "created_at", "file_location", "size_bytes", "archived");
-      DatabaseSource source = new DatabaseSource(records.jdbc, ints, new AgeCutoff(7, new MutableClock(NOW)), new Router(8), 1000);
+      DatabaseSource source = new DatabaseSource(records.jdbc, ints, new AgeCutoff(7, Clock.fixed(NOW, ZoneOffset.UTC)), new Router(8), 1000);
 
       assertThatThrownBy(() -> source.scan(10)).isInstanceOf(IllegalStateException.class)
           .hasMessage("Column " + table + ".uid is of type int8; the database source needs text or varchar uids");
@@ -211,7 +212,7 @@ class DatabaseSourceTest {
       // 2024-03-03T11:30Z: before the cut-off (12:00Z) although its local time is 13:30
       zoned.insert("before", OffsetDateTime.parse("2024-03-03T13:30:00+02:00"), a.toString(), 1L, false);
       zoned.insert("after", OffsetDateTime.parse("2024-03-03T07:30:00-05:00"), a.toString(), 1L, false);
-      DatabaseSource source = new DatabaseSource(zoned.jdbc, zoned.source(), new AgeCutoff(7, new MutableClock(NOW)), new Router(8), 1);
+      DatabaseSource source = new DatabaseSource(zoned.jdbc, zoned.source(), new AgeCutoff(7, Clock.fixed(NOW, ZoneOffset.UTC)), new Router(8), 1);
 
       FileSource.Scan scan = source.scan(10);
 

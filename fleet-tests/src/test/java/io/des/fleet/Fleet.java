@@ -114,6 +114,32 @@ final class Fleet implements AutoCloseable {
     }
   }
 
+  /** A count of what is still to be done. */
+  interface Remaining {
+    long count() throws Exception;
+  }
+
+  /**
+   * Polls {@code remaining} every 500 ms until it is 0; on timeout fails with the count left, {@code
+   * what} it counts, and the last 30 log lines of each app.
+   */
+  static void awaitNoneLeft(String what, Duration timeout, Remaining remaining, AppProcess... apps) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long left;
+    do {
+      left = remaining.count();
+      if (left == 0) {
+        return;
+      }
+      Thread.sleep(500);
+    } while (System.nanoTime() < deadline);
+    StringBuilder logs = new StringBuilder();
+    for (AppProcess app : apps) {
+      logs.append("\n--- ").append(app.name()).append(" ---\n").append(app.tail(30));
+    }
+    throw new AssertionError(left + " " + what + " after " + timeout + logs);
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();

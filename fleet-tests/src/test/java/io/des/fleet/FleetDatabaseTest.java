@@ -96,7 +96,8 @@ class FleetDatabaseTest {
     AppProcess w2 = fleet.worker("worker-2", database);
     Fleet.awaitHealthy(Duration.ofMinutes(3), retriever, coordinator, w1, w2);
 
-    awaitAllArchived(Duration.ofMinutes(4), coordinator, w1, w2);
+    Fleet.awaitNoneLeft("rows of " + TABLE + " still not archived", Duration.ofMinutes(4), FleetDatabaseTest::pendingRows,
+        coordinator, w1, w2);
 
     assertThat(coordinator.get("/status")).contains("\"leader\":true").contains("\"failed\":0")
         .contains("\"database\":{\"table\":\"" + TABLE + "\"").doesNotContain("last_error");
@@ -107,22 +108,5 @@ class FleetDatabaseTest {
     }
     assertThat(w1.log()).contains("Job ");
     assertThat(w2.log()).contains("Job ");
-  }
-
-  private static void awaitAllArchived(Duration timeout, AppProcess... apps) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long left;
-    do {
-      left = pendingRows();
-      if (left == 0) {
-        return;
-      }
-      Thread.sleep(500);
-    } while (System.nanoTime() < deadline);
-    StringBuilder logs = new StringBuilder();
-    for (AppProcess app : apps) {
-      logs.append("\n--- ").append(app.name()).append(" ---\n").append(app.tail(30));
-    }
-    throw new AssertionError(left + " rows of " + TABLE + " still not archived after " + timeout + logs);
   }
 }

@@ -91,21 +91,10 @@ class FleetEndToEndTest {
   }
 
   static void awaitLandingEmpty(Path landing, Duration timeout, AppProcess... apps) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long left;
-    do {
+    Fleet.awaitNoneLeft("files still in the landing folder", timeout, () -> {
       try (Stream<Path> files = Files.list(landing.resolve("files"))) {
-        left = files.count();
+        return files.count();
       }
-      if (left == 0) {
-        return;
-      }
-      Thread.sleep(500);
-    } while (System.nanoTime() < deadline);
-    StringBuilder logs = new StringBuilder();
-    for (AppProcess app : apps) {
-      logs.append("\n--- ").append(app.name()).append(" ---\n").append(app.tail(30));
-    }
-    throw new AssertionError(left + " files still in the landing folder after " + timeout + logs);
+    }, apps);
   }
 }
