@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -113,7 +114,7 @@ final class DatabaseSource implements FileSource {
   public Map<String, Object> describe() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("table", table.table());
-    d.put("created_at_type", type == null ? "not probed yet" : type.name().toLowerCase(java.util.Locale.ROOT));
+    d.put("created_at_type", type == null ? "not probed yet" : type.name().toLowerCase(Locale.ROOT));
     d.put("cutoff", lastCutoff == null ? null : lastCutoff.toString());
     d.putAll(cutoffs.describe());
     Position c = lastCursor;

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -135,7 +136,7 @@ class Leadership {
 
   /** The age of the oldest file waiting in any source. */
   double lagSeconds() {
-    return lastScans.values().stream().map(Planner.ScanReport::oldest).filter(java.util.Objects::nonNull)
+    return lastScans.values().stream().map(Planner.ScanReport::oldest).filter(Objects::nonNull)
         .mapToDouble(oldest -> Duration.between(oldest, clock.instant()).toMillis() / 1000.0).max().orElse(0);
   }
 
