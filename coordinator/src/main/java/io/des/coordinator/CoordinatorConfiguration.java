@@ -1,19 +1,22 @@
 package io.des.coordinator;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.des.coord.JobLedger;
 import io.des.coord.LeaderElection;
 import io.des.coord.RedisCoordination;
 import io.des.job.JobPlanner;
-import io.des.job.SourceKind;
 import io.des.routing.Router;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaTemplate;
 
-/** Coordination, topics and the planner, from {@link CoordinatorProperties}. */
+/** Coordination, topics and a planner per configured source, from {@link CoordinatorProperties}. */
 @Configuration(proxyBeanMethods = false)
 class CoordinatorConfiguration {
 
@@ -43,15 +46,48 @@ class CoordinatorConfiguration {
     return TopicBuilder.name(properties.kafka().deadLetterTopic()).partitions(1).build();
   }
 
+  /** Only when {@code des.coordinator.landing} is set: the landing folder's planner. */
   @Bean
-  Planner planner(CoordinatorProperties properties, JobLedger ledger, KafkaTemplate<String, byte[]> kafka) {
+  @ConditionalOnProperty("des.coordinator.landing")
+  Planner landingPlanner(CoordinatorProperties properties, JobLedger ledger, KafkaTemplate<String, byte[]> kafka) {
     CoordinatorProperties.Coordinator c = properties.coordinator();
-    if (c.landing() == null) {
-      throw new IllegalStateException("des.coordinator.landing is not set: the landing folder to pack from");
-    }
     Router router = new Router(properties.nBits());
-    LandingSource landing = new LandingSource(c.landing(), router, c.settle(), Clock.systemUTC());
-    JobPlanner jobs = new JobPlanner(properties.nBits(), SourceKind.LANDING, c.maxJobBytes(), c.maxJobFiles());
-    return new Planner(landing, ledger, kafka, properties.kafka().jobsTopic(), jobs, router, c.maxFilesPerScan(), Clock.systemUTC());
+    return planner(new LandingSource(c.landing(), router, c.settle(), Clock.systemUTC()), properties, ledger, kafka);
+  }
+
+  /** Only when {@code des.database.url} is set: the connections to the table of file records. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty("des.database.url")
+  HikariDataSource databaseSourceConnections(CoordinatorProperties properties) {
+    CoordinatorProperties.Database db = properties.database();
+    HikariDataSource pool = DataSourceBuilder.create().type(HikariDataSource.class)
+        .url(db.url()).username(db.username()).password(db.password()).build();
+    pool.setPoolName("des-database-source");
+    pool.setMaximumPoolSize(2); // one scan at a time
+    return pool;
+  }
+
+  /** Only when {@code des.database.url} is set: the table of file records' planner. */
+  @Bean
+  @ConditionalOnProperty("des.database.url")
+  Planner databasePlanner(CoordinatorProperties properties, HikariDataSource databaseSourceConnections, JobLedger ledger,
+      KafkaTemplate<String, byte[]> kafka) {
+    CoordinatorProperties.Database db = properties.database();
+    CoordinatorProperties.Columns c = db.columns();
+    SourceTable table = new SourceTable(db.table(), c.uid(), c.createdAt(), c.fileLocation(), c.sizeBytes(), c.archived());
+    CutoffPolicy cutoffs = db.watermarkTable() == null || db.watermarkTable().isBlank()
+        ? new AgeCutoff(db.archiveAgeDays(), Clock.systemUTC())
+        : new Watermark(db.watermarkTable(), table, db.archiveAgeDays(), Clock.systemUTC());
+    JdbcTemplate jdbc = new JdbcTemplate(databaseSourceConnections);
+    jdbc.setQueryTimeout(60);
+    return planner(new DatabaseSource(jdbc, table, cutoffs, new Router(properties.nBits()), DatabaseSource.PAGE_ROWS), properties, ledger, kafka);
+  }
+
+  private static Planner planner(FileSource source, CoordinatorProperties properties, JobLedger ledger,
+      KafkaTemplate<String, byte[]> kafka) {
+    CoordinatorProperties.Coordinator c = properties.coordinator();
+    JobPlanner jobs = new JobPlanner(properties.nBits(), source.kind(), c.maxJobBytes(), c.maxJobFiles());
+    return new Planner(source, ledger, kafka, properties.kafka().jobsTopic(), jobs, new Router(properties.nBits()),
+        c.maxFilesPerScan(), Clock.systemUTC());
   }
 }

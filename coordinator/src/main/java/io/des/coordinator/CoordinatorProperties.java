@@ -17,7 +17,8 @@ public record CoordinatorProperties(
     @DefaultValue("8") int nBits,
     @DefaultValue Redis redis,
     @DefaultValue Kafka kafka,
-    @DefaultValue Coordinator coordinator) {
+    @DefaultValue Coordinator coordinator,
+    @DefaultValue Database database) {
 
   public record Redis(
       @DefaultValue("redis://127.0.0.1:6379") String address,
@@ -31,7 +32,7 @@ public record CoordinatorProperties(
 
   /**
    * @param landing the landing folder (docs/fleet.md: {@code files/} and {@code manifests/}); no
-   *     landing source when unset
+   *     landing source when unset (then {@code des.database.url} must be set)
    * @param scanInterval pause between two scans
    * @param settle files modified more recently than this are left for a later scan (still being
    *     written)
@@ -46,4 +47,38 @@ public record CoordinatorProperties(
       @DefaultValue("200000") int maxFilesPerScan,
       @DefaultValue("1000000000") long maxJobBytes,
       @DefaultValue("5000") int maxJobFiles) {}
+
+  /**
+   * The table of file records (docs/fleet-database.md); no database source when {@code url} is
+   * unset. The worker reads the same {@code des.database.*} names to flag rows archived, so one
+   * configuration serves both.
+   *
+   * @param url a JDBC URL, {@code jdbc:postgresql://host:5432/db}
+   * @param table the table, optionally schema-qualified (upstream's default "files")
+   * @param archiveAgeDays rows created more than this many days ago are due (upstream's default 7);
+   *     with a watermark table, the lag when its {@code lag_days} is NULL
+   * @param watermarkTable a table like upstream's {@code des_archive_config}: the cut-off follows
+   *     its row {@code id = 1} and the coordinator advances its {@code archived_until}; unset for the
+   *     age cut-off
+   */
+  public record Database(
+      String url,
+      String username,
+      String password,
+      @DefaultValue("files") String table,
+      @DefaultValue Columns columns,
+      @DefaultValue("7") int archiveAgeDays,
+      String watermarkTable) {}
+
+  /**
+   * Column names, upstream's by default.
+   *
+   * @param sizeBytes the declared size, checked against the file; empty when the table has none
+   */
+  public record Columns(
+      @DefaultValue("uid") String uid,
+      @DefaultValue("created_at") String createdAt,
+      @DefaultValue("file_location") String fileLocation,
+      @DefaultValue("size_bytes") String sizeBytes,
+      @DefaultValue("archived") String archived) {}
 }

@@ -1,6 +1,7 @@
 package io.des.coordinator;
 
 import io.des.job.JobFile;
+import io.des.job.SourceKind;
 import io.des.pack.FolderScanner;
 import io.des.pack.InputProblem;
 import io.des.pack.ManifestReader;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A landing folder (docs/fleet.md): {@code files/} holds loose files (uid = the path under it,
@@ -25,7 +27,7 @@ import java.util.List;
  * JSON or CSV manifests naming files anywhere. Workers delete each file once it is packed; a
  * manifest whose files are all gone moves to {@code manifests/done/}.
  */
-final class LandingSource {
+final class LandingSource implements FileSource {
   private final Path root;
   private final Router router;
   private final Duration settle;
@@ -38,12 +40,20 @@ final class LandingSource {
     this.clock = clock;
   }
 
-  /**
-   * @param files valid files, at most the scan's limit
-   * @param problems files that cannot be packed, with the reason
-   * @param oldest the modification time of the oldest file seen, for the lag
-   */
-  record Scan(List<JobFile> files, List<InputProblem> problems, Instant oldest, int finishedManifests) {}
+  @Override
+  public String name() {
+    return "landing";
+  }
+
+  @Override
+  public SourceKind kind() {
+    return SourceKind.LANDING;
+  }
+
+  @Override
+  public Map<String, Object> describe() {
+    return Map.of("folder", root.toString());
+  }
 
   /** Stops a walk once the scan holds enough files. */
   private static final class Full extends IOException {
@@ -52,7 +62,8 @@ final class LandingSource {
     }
   }
 
-  Scan scan(int maxFiles) throws IOException {
+  @Override
+  public Scan scan(int maxFiles) throws IOException {
     List<JobFile> files = new ArrayList<>();
     List<InputProblem> problems = new ArrayList<>();
     Instant[] oldest = {null};
@@ -69,7 +80,6 @@ final class LandingSource {
         take(f, files, problems, maxFiles);
         oldest[0] = oldest[0] == null || modified.isBefore(oldest[0]) ? modified : oldest[0];
       });
-      int finished = 0;
       for (Path manifest : manifests()) {
         int[] present = {0};
         ManifestReader.read(manifest, f -> {
@@ -81,12 +91,11 @@ final class LandingSource {
         if (present[0] == 0) {
           Path done = Files.createDirectories(root.resolve("manifests/done"));
           Files.move(manifest, done.resolve(manifest.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-          finished++;
         }
       }
-      return new Scan(files, problems, oldest[0], finished);
+      return new Scan(files, problems, oldest[0]);
     } catch (Full full) {
-      return new Scan(files, problems, oldest[0], 0);
+      return new Scan(files, problems, oldest[0]);
     }
   }
 

@@ -14,42 +14,58 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Campaigns for leadership once the app is ready; while leading, runs a scan every interval. Keeps
- * what the status endpoint and the metrics show: the last scan, the ledger's counts, the lag.
+ * Campaigns for leadership once the app is ready; while leading, scans every source every interval
+ * (a failing source does not stop the others). Keeps what the status endpoint and the metrics show:
+ * each source's last scan, the ledger's counts, the lag.
  */
 @Component
 class Leadership {
   private static final Logger log = LoggerFactory.getLogger(Leadership.class);
 
   private final LeaderElection election;
-  private final Planner planner;
+  private final List<Planner> planners;
   private final JobLedger ledger;
   private final MeterRegistry meters;
   private final Clock clock = Clock.systemUTC();
-  private final AtomicReference<Planner.ScanReport> lastScan = new AtomicReference<>();
+  private final Map<String, Planner.ScanReport> lastScans = new ConcurrentHashMap<>();
+  private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
   private final AtomicReference<JobCounts> counts = new AtomicReference<>(new JobCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
   private final AtomicReference<Map<String, Object>> progress = new AtomicReference<>(Map.of());
   private volatile String lastError;
   private final Throughput throughput = new Throughput(Duration.ofMinutes(5));
 
-  Leadership(LeaderElection election, Planner planner, JobLedger ledger, MeterRegistry meters) {
+  Leadership(LeaderElection election, ObjectProvider<Planner> planners, JobLedger ledger, MeterRegistry meters) {
     this.election = election;
-    this.planner = planner;
+    this.planners = planners.orderedStream().toList();
+    if (this.planners.isEmpty()) {
+      throw new IllegalStateException("No source to pack from: set des.coordinator.landing (a landing folder), "
+          + "des.database.url (a table of file records), or both");
+    }
     this.ledger = ledger;
     this.meters = meters;
     Gauge.builder("des.coordinator.leader", election, e -> e.isLeader() ? 1 : 0).description("1 while this coordinator leads").register(meters);
     Gauge.builder("des.packer.queue.depth", counts, c -> c.get().pendingJobs()).description("Jobs published and not yet taken").register(meters);
     Gauge.builder("des.packer.active.workers", this, l -> l.activeWorkers()).description("Workers running a job").register(meters);
     Gauge.builder("des.packer.lag", this, l -> l.lagSeconds()).baseUnit("seconds").description("Age of the oldest file waiting to be packed").register(meters);
+    for (Planner p : this.planners) {
+      String source = p.source().name();
+      Gauge.builder("des.coordinator.pending.files", lastScans, m -> pending(m.get(source))).tag("source", source)
+          .description("Records the source's last scan read, valid or not").register(meters);
+      Gauge.builder("des.coordinator.scan.problems", lastScans, m -> problems(m.get(source))).tag("source", source)
+          .description("Invalid records the source's last scan read").register(meters);
+    }
     for (JobState state : JobState.values()) {
       Gauge.builder("des.packer.jobs", counts, c -> jobs(c.get(), state)).tag("state", state.name().toLowerCase()).register(meters);
       Gauge.builder("des.packer.files", counts, c -> files(c.get(), state)).tag("state", state.name().toLowerCase()).register(meters);
@@ -77,29 +93,51 @@ class Leadership {
     try {
       counts.set(ledger.counts());
       throughput.record(clock.instant(), counts.get().doneBytes(), counts.get().doneFiles());
-      if (!election.isLeader()) {
-        return;
-      }
-      Planner.ScanReport report = Timer.builder("des.coordinator.scan").register(meters).recordCallable(() -> planner.scan(election::isLeader));
-      lastScan.set(report);
-      meters.counter("des.coordinator.jobs.published").increment(report.published());
-      if (!report.problems().isEmpty()) {
-        meters.counter("des.coordinator.file.problems").increment(report.problems().size());
-      }
       lastError = null;
     } catch (Exception e) {
       lastError = e.toString();
-      log.error("Scan failed: {}", e.toString(), e);
+      log.error("Reading the ledger failed: {}", e.toString(), e);
+      return;
     }
+    for (Planner planner : planners) {
+      if (!election.isLeader()) {
+        return;
+      }
+      scan(planner);
+    }
+  }
+
+  private void scan(Planner planner) {
+    String source = planner.source().name();
+    try {
+      Planner.ScanReport report = Timer.builder("des.coordinator.scan").tag("source", source).register(meters)
+          .recordCallable(() -> planner.scan(election::isLeader));
+      lastScans.put(source, report);
+      meters.counter("des.coordinator.jobs.published", "source", source).increment(report.published());
+      meters.counter("des.coordinator.file.problems", "source", source).increment(report.problems().size());
+      lastErrors.remove(source);
+    } catch (Exception e) {
+      lastErrors.put(source, e.toString());
+      log.error("Scan of the {} source failed: {}", source, e.toString(), e);
+    }
+  }
+
+  private static double pending(Planner.ScanReport r) {
+    return r == null ? 0 : r.pending();
+  }
+
+  private static double problems(Planner.ScanReport r) {
+    return r == null ? 0 : r.problems().size();
   }
 
   long activeWorkers() {
     return ledger.list(JobState.RUNNING, 10_000).stream().map(JobRecord::worker).distinct().count();
   }
 
+  /** The age of the oldest file waiting in any source. */
   double lagSeconds() {
-    Planner.ScanReport r = lastScan.get();
-    return r == null || r.oldest() == null ? 0 : Duration.between(r.oldest(), clock.instant()).toMillis() / 1000.0;
+    return lastScans.values().stream().map(Planner.ScanReport::oldest).filter(Objects::nonNull)
+        .mapToDouble(oldest -> Duration.between(oldest, clock.instant()).toMillis() / 1000.0).max().orElse(0);
   }
 
   /** The status endpoint's body. */
@@ -111,22 +149,24 @@ class Leadership {
     s.put("jobs", Map.of("pending", c.pendingJobs(), "running", c.runningJobs(), "done", c.doneJobs(), "failed", c.failedJobs()));
     s.put("files", Map.of("pending", c.pendingFiles(), "running", c.runningFiles(), "packed", c.doneFiles(), "failed", c.failedFiles()));
     s.put("bytes", Map.of("pending", c.pendingBytes(), "running", c.runningBytes(), "packed", c.doneBytes(), "failed", c.failedBytes()));
-    Planner.ScanReport r = lastScan.get();
     long waitingBytes = c.pendingBytes() + c.runningBytes();
-    if (r != null) {
-      Map<String, Object> scan = new LinkedHashMap<>();
-      scan.put("at", r.at().toString());
-      scan.put("files_waiting", r.filesSeen());
-      scan.put("bytes_waiting", r.bytesSeen());
-      scan.put("keys", r.keys());
-      scan.put("published", r.published());
-      scan.put("keys_busy", r.busyKeys());
-      scan.put("took_ms", r.took().toMillis());
-      scan.put("problems", r.problems().size());
-      scan.put("first_problems", r.problems().stream().limit(20).map(Object::toString).toList());
-      s.put("last_scan", scan);
-      waitingBytes = Math.max(waitingBytes, r.bytesSeen());
+    long seenBytes = 0;
+    Map<String, Object> sources = new LinkedHashMap<>();
+    for (Planner planner : planners) {
+      String name = planner.source().name();
+      Map<String, Object> source = new LinkedHashMap<>(planner.source().describe());
+      Planner.ScanReport r = lastScans.get(name);
+      if (r != null) {
+        source.put("last_scan", scanStatus(r));
+        seenBytes += r.bytesSeen();
+      }
+      if (lastErrors.containsKey(name)) {
+        source.put("last_error", lastErrors.get(name));
+      }
+      sources.put(name, source);
     }
+    s.put("sources", sources);
+    waitingBytes = Math.max(waitingBytes, seenBytes);
     s.put("lag_seconds", lagSeconds());
     double rate = throughput.bytesPerSecond();
     s.put("packed_bytes_per_second", rate);
@@ -138,6 +178,21 @@ class Leadership {
       s.put("last_error", lastError);
     }
     return s;
+  }
+
+  private static Map<String, Object> scanStatus(Planner.ScanReport r) {
+    Map<String, Object> scan = new LinkedHashMap<>();
+    scan.put("at", r.at().toString());
+    scan.put("pending", r.pending());
+    scan.put("files_waiting", r.filesSeen());
+    scan.put("bytes_waiting", r.bytesSeen());
+    scan.put("keys", r.keys());
+    scan.put("published", r.published());
+    scan.put("keys_busy", r.busyKeys());
+    scan.put("took_ms", r.took().toMillis());
+    scan.put("problems", r.problems().size());
+    scan.put("first_problems", r.problems().stream().limit(20).map(Object::toString).toList());
+    return scan;
   }
 
   private static long jobs(JobCounts c, JobState s) {

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * One scan: reads the landing folder, groups the files by shard key, and for every key that has no
- * job pending or running publishes the next job (one at a time per key: a key's jobs run one
+ * One scan of one source: reads its pending files, groups them by shard key, and for every key that
+ * has no job pending or running publishes the next job (one at a time per key: a key's jobs run one
  * after another anyway, under its lock). Job ids come from the content, and the ledger records each
  * id once, so a restarted or newly elected coordinator re-plans the same jobs and publishes none
  * of them twice. Before each publish it checks that it still leads; a deposed leader stops.
@@ -43,7 +43,7 @@ final class Planner {
   private static final int ACTIVE_LIMIT = 1_000_000;
   static final String JOB_ID_HEADER = "des-job-id";
 
-  private final LandingSource landing;
+  private final FileSource source;
   private final JobLedger ledger;
   private final KafkaTemplate<String, byte[]> kafka;
   private final String topic;
@@ -52,9 +52,9 @@ final class Planner {
   private final int maxFilesPerScan;
   private final Clock clock;
 
-  Planner(LandingSource landing, JobLedger ledger, KafkaTemplate<String, byte[]> kafka, String topic, JobPlanner jobs,
+  Planner(FileSource source, JobLedger ledger, KafkaTemplate<String, byte[]> kafka, String topic, JobPlanner jobs,
       Router router, int maxFilesPerScan, Clock clock) {
-    this.landing = landing;
+    this.source = source;
     this.ledger = ledger;
     this.kafka = kafka;
     this.topic = topic;
@@ -64,22 +64,29 @@ final class Planner {
     this.clock = clock;
   }
 
+  FileSource source() {
+    return source;
+  }
+
   /**
    * What one scan saw and did.
    *
-   * @param oldest modification time of the oldest unpacked file, or null when none is waiting
+   * @param filesSeen valid files waiting
+   * @param pending records the scan read, valid or not (files seen plus the source's problems)
+   * @param oldest created_at of the oldest unpacked file, or null when none is waiting
    */
-  record ScanReport(Instant at, long filesSeen, long bytesSeen, int keys, int published, int alreadyKnown,
-      int busyKeys, List<InputProblem> problems, Instant oldest, Duration took) {}
+  record ScanReport(String source, Instant at, long filesSeen, long pending, long bytesSeen, int keys, int published,
+      int alreadyKnown, int busyKeys, List<InputProblem> problems, Instant oldest, Duration took) {}
 
   ScanReport scan(BooleanSupplier leading) throws IOException, InterruptedException {
     long start = System.nanoTime();
     Instant at = clock.instant();
-    // Active keys first: a job that finishes during the scan has deleted its files before it is
-    // marked done, so its key is either skipped here or its files are already gone from the scan.
+    // Active keys first: a job that finishes during the scan has marked its sources before it is
+    // recorded done, so its key is either skipped here or its files are already gone from the scan.
     Set<String> active = activeKeys();
-    LandingSource.Scan scan = landing.scan(maxFilesPerScan);
+    FileSource.Scan scan = source.scan(maxFilesPerScan);
     List<InputProblem> problems = new ArrayList<>(scan.problems());
+    long pending = scan.files().size() + scan.problems().size();
     Map<ShardKey, List<JobFile>> byKey = new TreeMap<>(Comparator.comparing(ShardKey::toString));
     long bytes = 0;
     for (JobFile f : scan.files()) {
@@ -105,7 +112,7 @@ final class Planner {
       publish(job);
       published++;
     }
-    return new ScanReport(at, scan.files().size(), bytes, byKey.size(), published, known, busy, problems, scan.oldest(),
+    return new ScanReport(source.name(), at, scan.files().size(), pending, bytes, byKey.size(), published, known, busy, problems, scan.oldest(),
         Duration.ofNanos(System.nanoTime() - start));
   }
 

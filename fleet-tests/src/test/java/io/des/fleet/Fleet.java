@@ -71,9 +71,16 @@ final class Fleet implements AutoCloseable {
     return Map.of("AWS_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY, "AWS_REGION", "us-east-1");
   }
 
+  /** A coordinator that packs from a landing folder (and from whatever {@code extra} adds). */
   AppProcess coordinator(String name, Path landing, String... extra) throws IOException {
+    List<String> args = new ArrayList<>(List.of(extra));
+    args.add(0, "--des.coordinator.landing=" + landing);
+    return coordinator(name, args.toArray(String[]::new));
+  }
+
+  /** A coordinator with no landing folder: {@code extra} names its source ({@code --des.database.url=...}). */
+  AppProcess coordinator(String name, String... extra) throws IOException {
     List<String> args = new ArrayList<>(common());
-    args.add("--des.coordinator.landing=" + landing);
     args.add("--des.coordinator.scan-interval=500ms");
     args.add("--des.coordinator.settle=0s");
     args.addAll(List.of(extra));
@@ -105,6 +112,32 @@ final class Fleet implements AutoCloseable {
     for (AppProcess app : apps) {
       app.awaitHealthy(timeout);
     }
+  }
+
+  /** A count of what is still to be done. */
+  interface Remaining {
+    long count() throws Exception;
+  }
+
+  /**
+   * Polls {@code remaining} every 500 ms until it is 0; on timeout fails with the count left, {@code
+   * what} it counts, and the last 30 log lines of each app.
+   */
+  static void awaitNoneLeft(String what, Duration timeout, Remaining remaining, AppProcess... apps) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long left;
+    do {
+      left = remaining.count();
+      if (left == 0) {
+        return;
+      }
+      Thread.sleep(500);
+    } while (System.nanoTime() < deadline);
+    StringBuilder logs = new StringBuilder();
+    for (AppProcess app : apps) {
+      logs.append("\n--- ").append(app.name()).append(" ---\n").append(app.tail(30));
+    }
+    throw new AssertionError(left + " " + what + " after " + timeout + logs);
   }
 
   private static int freePort() throws IOException {

@@ -2,35 +2,14 @@ package io.des.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.des.archive.Archive;
-import io.des.catalog.CatalogState;
-import io.des.catalog.LiveShard;
-import io.des.format.IndexEntry;
-import io.des.format.ReaderLimits;
 import io.des.routing.CreatedAt;
-import io.des.routing.Router;
-import io.des.routing.ShardKey;
-import io.des.storage.BlobStores;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,74 +84,17 @@ class FleetEndToEndTest {
 
     String status = coordinator.get("/status");
     assertThat(status).contains("\"leader\":true").contains("\"failed\":0");
-    readAllThroughTheRetriever(retriever);
-    assertEachFileIsInExactlyOneLiveShard();
+    ReadBack.throughTheRetriever(retriever, FILES, i -> CreatedAt.of(createdAt(i)));
+    ReadBack.eachInExactlyOneLiveShard(fleet, FILES, i -> CreatedAt.of(createdAt(i)));
     assertThat(w1.log()).contains("Job ");
     assertThat(w2.log()).contains("Job ");
   }
 
   static void awaitLandingEmpty(Path landing, Duration timeout, AppProcess... apps) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long left;
-    do {
+    Fleet.awaitNoneLeft("files still in the landing folder", timeout, () -> {
       try (Stream<Path> files = Files.list(landing.resolve("files"))) {
-        left = files.count();
+        return files.count();
       }
-      if (left == 0) {
-        return;
-      }
-      Thread.sleep(500);
-    } while (System.nanoTime() < deadline);
-    StringBuilder logs = new StringBuilder();
-    for (AppProcess app : apps) {
-      logs.append("\n--- ").append(app.name()).append(" ---\n").append(app.tail(30));
-    }
-    throw new AssertionError(left + " files still in the landing folder after " + timeout + logs);
-  }
-
-  private static void readAllThroughTheRetriever(AppProcess retriever) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    Semaphore inFlight = new Semaphore(16);
-    List<CompletableFuture<String>> checks = new ArrayList<>();
-    for (int i = 0; i < FILES; i++) {
-      int n = i;
-      String createdAt = URLEncoder.encode(CreatedAt.of(createdAt(n)).toIso(), StandardCharsets.UTF_8);
-      URI uri = retriever.uri("/files/" + uid(n) + "?created_at=" + createdAt);
-      inFlight.acquire();
-      checks.add(http.sendAsync(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray())
-          .handle((r, e) -> {
-            inFlight.release();
-            if (e != null) {
-              return uid(n) + ": " + e;
-            }
-            if (r.statusCode() != 200) {
-              return uid(n) + ": HTTP " + r.statusCode();
-            }
-            return java.util.Arrays.equals(r.body(), content(n)) ? null : uid(n) + ": wrong bytes";
-          }));
-    }
-    List<String> failures = checks.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList();
-    assertThat(failures).as("reads through the retriever").isEmpty();
-  }
-
-  private static void assertEachFileIsInExactlyOneLiveShard() throws Exception {
-    Archive archive = Archive.open(BlobStores.open(fleet.store(), b -> b.endpoint(fleet.s3.endpoint())
-        .credentials(io.des.storage.S3TestServer.ACCESS_KEY, io.des.storage.S3TestServer.SECRET_KEY)), null, ReaderLimits.DEFAULTS);
-    Router router = archive.router();
-    Set<ShardKey> keys = new TreeSet<>(java.util.Comparator.comparing(ShardKey::toString));
-    for (int i = 0; i < FILES; i++) {
-      keys.add(router.route(uid(i), CreatedAt.of(createdAt(i))));
-    }
-    Map<String, Integer> copies = new HashMap<>();
-    for (ShardKey key : keys) {
-      CatalogState state = archive.catalog().load(key);
-      for (LiveShard shard : state.shards()) {
-        for (IndexEntry entry : archive.shard(shard.name()).index().entries()) {
-          copies.merge(entry.uid(), 1, Integer::sum);
-        }
-      }
-    }
-    assertThat(copies).hasSize(FILES);
-    assertThat(copies.values()).allMatch(c -> c == 1);
+    }, apps);
   }
 }

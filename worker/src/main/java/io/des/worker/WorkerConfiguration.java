@@ -77,7 +77,7 @@ class WorkerConfiguration {
   DatabaseSourceMarker databaseSourceMarker(WorkerProperties properties) {
     WorkerProperties.Database db = properties.database();
     DataSource source = DataSourceBuilder.create().url(db.url()).username(db.username()).password(db.password()).build();
-    return new DatabaseSourceMarker(new JdbcTemplate(source), db.table());
+    return new DatabaseSourceMarker(new JdbcTemplate(source), db.table(), db.columns().uid(), db.columns().archived());
   }
 
   @Bean

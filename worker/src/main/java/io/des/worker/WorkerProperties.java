@@ -55,6 +55,14 @@ public record WorkerProperties(
       @DefaultValue("1000000000") long maxShardSize,
       @DefaultValue("60s") Duration shutdownTimeout) {}
 
-  /** The table of file records, for jobs whose source is a database; unused when {@code url} is unset. */
-  public record Database(String url, String username, String password, @DefaultValue("files") String table) {}
+  /**
+   * The table of file records, for jobs whose source is a database; unused when {@code url} is
+   * unset. The same {@code des.database.*} names as the coordinator's (docs/fleet-database.md), so
+   * one configuration serves both; the worker needs only these.
+   */
+  public record Database(String url, String username, String password, @DefaultValue("files") String table,
+      @DefaultValue Columns columns) {}
+
+  /** The columns the worker writes by, upstream's names by default. */
+  public record Columns(@DefaultValue("uid") String uid, @DefaultValue("archived") String archived) {}
 }

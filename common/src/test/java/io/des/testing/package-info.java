@@ -1,0 +1,2 @@
+/** Shared fixtures for tests that need real servers. */
+package io.des.testing;

@@ -1,0 +1,121 @@
+package io.des.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.des.coord.LocalFencedLocks;
+import io.des.coord.LocalJobLedger;
+import io.des.coord.LockLeaderElection;
+import io.des.job.JobPlanner;
+import io.des.job.SourceKind;
+import io.des.pack.InputProblem;
+import io.des.routing.Router;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+
+/** {@link Leadership} scans every source, each on its own: status, metrics and errors per source. */
+class LeadershipTest {
+  private final LocalFencedLocks locks = new LocalFencedLocks();
+  private final LockLeaderElection election = new LockLeaderElection(locks, "coordinator", Duration.ofMillis(20));
+  private final LocalJobLedger ledger = new LocalJobLedger();
+  private final MeterRegistry meters = new SimpleMeterRegistry();
+
+  @AfterEach
+  void close() throws Exception {
+    election.close();
+    locks.close();
+  }
+
+  /** A source with only invalid records, so that nothing is published. */
+  private static FileSource invalidRecords(String name, int count) {
+    return new FileSource() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public SourceKind kind() {
+        return SourceKind.DATABASE;
+      }
+
+      @Override
+      public Scan scan(int maxFiles) throws IOException {
+        if (count < 0) {
+          throw new IOException("connection refused");
+        }
+        List<InputProblem> problems = java.util.stream.IntStream.range(0, count)
+            .mapToObj(i -> new InputProblem(name + "[" + i + "]", "source file does not exist")).toList();
+        return new Scan(List.of(), problems, count == 0 ? null : Instant.now().minusSeconds(60));
+      }
+
+      @Override
+      public Map<String, Object> describe() {
+        return Map.of("table", name);
+      }
+    };
+  }
+
+  private static Planner planner(FileSource source, LocalJobLedger ledger) {
+    JobPlanner jobs = new JobPlanner(8, source.kind(), 1_000_000, 100);
+    return new Planner(source, ledger, null, "jobs", jobs, new Router(8), 1000, Clock.systemUTC());
+  }
+
+  private Leadership leadership(Planner... planners) {
+    StaticListableBeanFactory beans = new StaticListableBeanFactory();
+    for (int i = 0; i < planners.length; i++) {
+      beans.addBean("planner" + i, planners[i]);
+    }
+    return new Leadership(election, beans.getBeanProvider(Planner.class), ledger, meters);
+  }
+
+  private void awaitLeader() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!election.isLeader() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(election.isLeader()).isTrue();
+  }
+
+  @Test
+  void refusesToStartWithoutAnySource() {
+    assertThatThrownBy(this::leadership).isInstanceOf(IllegalStateException.class)
+        .hasMessage("No source to pack from: set des.coordinator.landing (a landing folder), "
+            + "des.database.url (a table of file records), or both");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void reportsEachSourceAndAFailingSourceDoesNotStopTheOthers() throws Exception {
+    Leadership leadership = leadership(planner(invalidRecords("broken", -1), ledger), planner(invalidRecords("database", 3), ledger));
+    leadership.campaign();
+    awaitLeader();
+
+    leadership.tick();
+    leadership.tick();
+
+    Map<String, Object> sources = (Map<String, Object>) leadership.status().get("sources");
+    Map<String, Object> broken = (Map<String, Object>) sources.get("broken");
+    Map<String, Object> database = (Map<String, Object>) sources.get("database");
+    assertThat(broken).containsEntry("table", "broken").containsEntry("last_error", "java.io.IOException: connection refused")
+        .doesNotContainKey("last_scan");
+    assertThat(database).containsEntry("table", "database").doesNotContainKey("last_error");
+    assertThat((Map<String, Object>) database.get("last_scan")).containsEntry("pending", 3L).containsEntry("problems", 3)
+        .containsEntry("first_problems", List.of("database[0]: source file does not exist", "database[1]: source file does not exist",
+            "database[2]: source file does not exist"));
+    assertThat(meters.get("des.coordinator.pending.files").tag("source", "database").gauge().value()).isEqualTo(3);
+    assertThat(meters.get("des.coordinator.scan.problems").tag("source", "database").gauge().value()).isEqualTo(3);
+    assertThat(meters.get("des.coordinator.file.problems").tag("source", "database").counter().count()).isEqualTo(6);
+    assertThat(meters.get("des.coordinator.pending.files").tag("source", "broken").gauge().value()).isZero();
+    assertThat(leadership.lagSeconds()).isGreaterThanOrEqualTo(60);
+  }
+}
