@@ -19,10 +19,13 @@ public interface JobLedger {
   Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
   /**
-   * Records a new job as PENDING.
+   * Records a job as PENDING if the ledger does not know it, or knows it DONE: a coordinator that
+   * sees a done job's files again in its source is looking at files dropped again after their job
+   * marked them (sources are marked before a job is recorded DONE), and they must be run again to
+   * be marked (packing them again finds them packed and adds nothing).
    *
-   * @return true if the job was unknown and is now recorded (the caller publishes it); false if the
-   *     ledger already knows it, in any state
+   * @return true if the job is now PENDING by this call (the caller publishes it); false if it is
+   *     PENDING, RUNNING or FAILED already
    */
   boolean offer(String jobId, String shardKey, long files, long bytes);
 

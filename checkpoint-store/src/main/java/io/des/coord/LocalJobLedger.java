@@ -46,9 +46,11 @@ public final class LocalJobLedger implements JobLedger {
   public synchronized boolean offer(String jobId, String shardKey, long files, long bytes) {
     JobLedgerRules.checkJob(jobId, shardKey, files, bytes);
     Instant now = forgetOld();
-    if (jobs.containsKey(jobId)) {
+    JobRecord known = jobs.get(jobId);
+    if (known != null && known.state() != JobState.DONE) {
       return false;
     }
+    leave(known);
     enter(new JobRecord(jobId, shardKey, JobState.PENDING, files, bytes, "", "", now));
     return true;
   }

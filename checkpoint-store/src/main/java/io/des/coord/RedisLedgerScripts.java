@@ -51,9 +51,11 @@ final class RedisLedgerScripts {
       end
       """;
 
-  /** ARGV[3..6] id, shard key, files, bytes; returns 1 if recorded. */
+  /** ARGV[3..6] id, shard key, files, bytes; returns 1 if recorded (unknown or DONE before). */
   static final String OFFER = COMMON + """
-      if current(ARGV[3])[1] then return 0 end
+      local state = current(ARGV[3])[1]
+      if state and state ~= 'DONE' then return 0 end
+      if state then leave(ARGV[3]) end
       enter(ARGV[3], 'PENDING', ARGV[4], ARGV[5], ARGV[6], '', '')
       return 1
       """;

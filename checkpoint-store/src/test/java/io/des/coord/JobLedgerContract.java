@@ -173,6 +173,18 @@ public abstract class JobLedgerContract {
   }
 
   @Test
+  void aDoneJobIsOfferedAgainWhenItsFilesComeBack() {
+    ledger.offer("a", "k", 2, 20);
+    ledger.running("a", "k", 2, 20, "w1");
+    ledger.done("a", "1 shard");
+
+    assertThat(ledger.offer("a", "k", 2, 20)).isTrue();
+    assertThat(ledger.offer("a", "k", 2, 20)).isFalse();
+    assertThat(ledger.get("a").orElseThrow().state()).isEqualTo(JobState.PENDING);
+    assertThat(ledger.counts()).isEqualTo(new JobCounts(1, 0, 0, 0, 2, 0, 0, 0, 20, 0, 0, 0));
+  }
+
+  @Test
   void runningLeavesADoneJobDone() {
     ledger.done("a", "1 shard");
 
@@ -204,7 +216,7 @@ public abstract class JobLedgerContract {
         .usingRecursiveComparison().ignoringFields("since")
         .isEqualTo(new JobRecord("a", "", JobState.DONE, 0, 0, "", "found done", null));
     assertThat(ledger.get("b").orElseThrow().detail()).as("a null cause is stored empty").isEmpty();
-    assertThat(ledger.offer("a", "k", 1, 1)).isFalse();
+    assertThat(ledger.offer("b", "k", 1, 1)).as("a failed job waits for a human").isFalse();
   }
 
   @Test
