@@ -67,6 +67,13 @@ enum App {
     return loader;
   }
 
+  /** The file name of the app's jar on the test class path, as Maven built it. */
+  String jarFileName() {
+    String jar = bootInfClasses().getPath();
+    jar = jar.substring(0, jar.indexOf("!/"));
+    return jar.substring(jar.lastIndexOf('/') + 1);
+  }
+
   private URL bootInfClasses() {
     try {
       for (URL url : Collections.list(App.class.getClassLoader().getResources("BOOT-INF/classes/application.properties"))) {
