@@ -1,6 +1,9 @@
 package io.des.deploy;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -48,20 +51,31 @@ record EnvBinding(Map<String, String> propertyOfEnv, Object settings) {
     return new EnvBinding(bound, settings);
   }
 
-  /** The variables named like Spring settings (DES_*, SPRING_*) that bound to nothing. */
-  static Set<String> unboundSettings(Map<String, String> env, EnvBinding binding) {
-    Set<String> unbound = new TreeSet<>();
-    for (String name : env.keySet()) {
-      if ((name.startsWith("DES_") || name.startsWith("SPRING_")) && !binding.propertyOfEnv.containsKey(name)) {
-        unbound.add(name);
+  /** Read by the JVM or by the AWS SDK and S3StoreConfig, not by Spring. */
+  static final Set<String> NOT_SETTINGS = Set.of("AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "JAVA_TOOL_OPTIONS");
+
+  /**
+   * What is wrong with an environment this binding was made from: a variable named like a Spring
+   * setting (DES_*, SPRING_*) that bound to nothing, one that bound under another name than
+   * Spring Boot's canonical form of its property (dots to underscores, no dashes, upper case), and
+   * any other variable that is not one of {@link #NOT_SETTINGS}.
+   */
+  List<String> problems(Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    for (String name : new TreeSet<>(env.keySet())) {
+      String property = propertyOfEnv.get(name);
+      if (property != null) {
+        String canonical = property.replace('.', '_').replace("-", "").toUpperCase(Locale.ROOT);
+        if (!name.equals(canonical)) {
+          problems.add(name + " binds to " + property + " but is not its canonical name " + canonical);
+        }
+      } else if (name.startsWith("DES_") || name.startsWith("SPRING_")) {
+        problems.add(name + " binds to nothing");
+      } else if (!NOT_SETTINGS.contains(name)) {
+        problems.add(name + " is neither a setting nor one of " + NOT_SETTINGS);
       }
     }
-    return unbound;
-  }
-
-  /** Spring Boot's canonical variable of a property: dots to underscores, no dashes, upper case. */
-  static String canonicalEnvName(String property) {
-    return property.replace('.', '_').replace("-", "").toUpperCase(java.util.Locale.ROOT);
+    return problems;
   }
 
   /** A value of the settings record by accessor path, e.g. {@code "redis.address"}. */
