@@ -38,8 +38,11 @@ public interface JobLedger {
   /**
    * PENDING or RUNNING (a redelivery) to RUNNING under {@code worker}; FAILED to RUNNING too (a
    * retry). Unknown jobs are recorded. A DONE job stays DONE: check {@link #get} to skip it.
+   *
+   * @return the state before this call, atomically, or null if the job was unknown: exactly one
+   *     caller sees PENDING, the one that starts the job's first run
    */
-  void running(String jobId, String shardKey, long files, long bytes, String worker);
+  JobState running(String jobId, String shardKey, long files, long bytes, String worker);
 
   /**
    * To DONE, from any state; idempotent (a second call changes nothing). An unknown job is recorded

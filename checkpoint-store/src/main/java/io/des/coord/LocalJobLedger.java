@@ -66,16 +66,17 @@ public final class LocalJobLedger implements JobLedger {
   }
 
   @Override
-  public synchronized void running(String jobId, String shardKey, long files, long bytes, String worker) {
+  public synchronized JobState running(String jobId, String shardKey, long files, long bytes, String worker) {
     JobLedgerRules.checkJob(jobId, shardKey, files, bytes);
     JobLedgerRules.checkWorker(jobId, worker);
     Instant now = forgetOld();
     JobRecord job = jobs.get(jobId);
     if (job != null && job.state() == JobState.DONE) {
-      return;
+      return JobState.DONE;
     }
     leave(job);
     enter(new JobRecord(jobId, shardKey, JobState.RUNNING, files, bytes, worker, "", now));
+    return job == null ? null : job.state();
   }
 
   @Override

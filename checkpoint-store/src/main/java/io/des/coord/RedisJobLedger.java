@@ -56,11 +56,13 @@ public final class RedisJobLedger implements JobLedger {
   }
 
   @Override
-  public void running(String jobId, String shardKey, long files, long bytes, String worker) {
+  public JobState running(String jobId, String shardKey, long files, long bytes, String worker) {
     JobLedgerRules.checkJob(jobId, shardKey, files, bytes);
     JobLedgerRules.checkWorker(jobId, worker);
-    run("mark job " + jobId + " running", jobId, RedisLedgerScripts.RUNNING, ReturnType.LONG,
+    Object before = run("mark job " + jobId + " running", jobId, RedisLedgerScripts.RUNNING, ReturnType.VALUE,
         jobId, shardKey, Long.toString(files), Long.toString(bytes), worker);
+    String state = before == null ? "" : before.toString();
+    return state.isEmpty() ? null : JobState.valueOf(state);
   }
 
   @Override

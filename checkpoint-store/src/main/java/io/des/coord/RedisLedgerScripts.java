@@ -67,13 +67,13 @@ final class RedisLedgerScripts {
       return 1
       """;
 
-  /** ARGV[3..7] id, shard key, files, bytes, worker; returns 1 if the job is now RUNNING. */
+  /** ARGV[3..7] id, shard key, files, bytes, worker; returns the state before, '' if unknown. */
   static final String RUNNING = COMMON + """
       local r = current(ARGV[3])
-      if r[1] == 'DONE' then return 0 end
+      if r[1] == 'DONE' then return 'DONE' end
       if r[1] then leave(ARGV[3]) end
       enter(ARGV[3], 'RUNNING', ARGV[4], ARGV[5], ARGV[6], ARGV[7], '')
-      return 1
+      return r[1] or ''
       """;
 
   /** ARGV[3..5] id, detail, DONE or FAILED; returns 1 if the job moved. */

@@ -185,6 +185,17 @@ public abstract class JobLedgerContract {
   }
 
   @Test
+  void runningTellsTheStateBeforeSoOnlyOneRunIsTheFirst() {
+    ledger.offer("a", "k", 1, 10);
+
+    assertThat(ledger.running("a", "k", 1, 10, "w1")).isEqualTo(JobState.PENDING);
+    assertThat(ledger.running("a", "k", 1, 10, "w2")).isEqualTo(JobState.RUNNING);
+    assertThat(ledger.running("unknown", "k", 1, 10, "w1")).isNull();
+    ledger.done("a", "");
+    assertThat(ledger.running("a", "k", 1, 10, "w3")).isEqualTo(JobState.DONE);
+  }
+
+  @Test
   void runningLeavesADoneJobDone() {
     ledger.done("a", "1 shard");
 

@@ -23,8 +23,13 @@ record KeyPlan(ShardKey key, long fence, CatalogState state, List<PlannedFile> f
    * refused ({@link io.des.catalog.CatalogConflictException}) if a newer holder already has.
    */
   static KeyPlan load(Archive archive, ShardKey key, List<PlannedFile> files, long fence) throws IOException {
+    return load(archive, key, files, fence, fence != Packer.NO_FENCE);
+  }
+
+  /** As {@link #load(Archive, ShardKey, List, long)}, claiming the key only if {@code claim}. */
+  static KeyPlan load(Archive archive, ShardKey key, List<PlannedFile> files, long fence, boolean claim) throws IOException {
     CatalogState state = archive.catalog().load(key);
-    if (fence != Packer.NO_FENCE && state.fence() != fence) {
+    if (claim && state.fence() != fence) {
       state = archive.catalog().commit(key, fence, s -> s, state);
     }
     Map<String, IndexEntry> packed = new HashMap<>();

@@ -32,7 +32,12 @@ import org.slf4j.LoggerFactory;
  * catalog does not list yet, reopens the upload and the writer and packs only the files after it;
  * if the upload is gone it starts that shard afresh. Unfinished uploads of the key that nobody
  * resumes (a dead writer's, a stale writer's) are aborted. Each shard is made live by a fenced
- * catalog commit, as with {@link Packer}. A shard completed by a stale writer and never made live
+ * catalog commit, as with {@link Packer}.
+ *
+ * <p>All of that is for a <em>takeover</em>: work that someone may have started before. The first
+ * run of a piece of work (the caller knows: its job ledger said so atomically) skips what only a
+ * predecessor could have left, which saves requests per job: no checkpoint to load, no claim (its
+ * first commit records its token), no uploads to abort, no orphaned shard name to step over. A shard completed by a stale writer and never made live
  * is left in place (deleting it could race a newer holder that resumed it); it is not in the
  * catalog, so readers never see it.
  */
@@ -76,21 +81,32 @@ public final class ResumablePacker implements AutoCloseable {
    * @throws io.des.catalog.CatalogConflictException if a newer lock holder has claimed the key
    */
   public PackReport pack(List<SourceFile> files, long fence, Progress progress) throws IOException, InvalidInputException {
+    return pack(files, fence, progress, true);
+  }
+
+  /**
+   * As {@link #pack(List, long, Progress)}; {@code takeover} false for the first run of this work,
+   * when nobody can have left a checkpoint, an upload or a shard of it behind.
+   */
+  public PackReport pack(List<SourceFile> files, long fence, Progress progress, boolean takeover)
+      throws IOException, InvalidInputException {
     long start = System.nanoTime();
     Map<ShardKey, List<PlannedFile>> byKey = PackPlanner.plan(files, archive.router());
     if (byKey.size() != 1) {
       throw new IllegalArgumentException("A resumable pack takes the files of one shard key, got " + byKey.keySet());
     }
     ShardKey key = byKey.keySet().iterator().next();
-    KeyPlan plan = KeyPlan.load(archive, key, byKey.get(key), fence);
+    KeyPlan plan = KeyPlan.load(archive, key, byKey.get(key), fence, takeover);
     if (!plan.conflicts().isEmpty()) {
       throw new InvalidInputException(plan.conflicts());
     }
     CatalogState state = plan.state();
-    Resumed resumed = resume(key, state, progress);
+    Resumed resumed = takeover ? resume(key, state, progress) : null;
     List<PlannedFile> fresh = plan.fresh();
     if (resumed == null) {
-      archive.store().abortUploads(key.prefix());
+      if (takeover) {
+        archive.store().abortUploads(key.prefix());
+      }
     } else {
       Set<String> done = resumed.writer().uids();
       fresh = fresh.stream().filter(f -> !done.contains(f.source().uid())).toList();
@@ -100,7 +116,7 @@ public final class ResumablePacker implements AutoCloseable {
     long packed = 0, big = 0, content = 0, stored = 0;
     int nextSeq = state.nextSeq();
     while (!fresh.isEmpty() || resumed != null) {
-      Resumed shard = resumed != null ? resumed : create(key, nextSeq);
+      Resumed shard = resumed != null ? resumed : create(key, nextSeq, takeover);
       resumed = null;
       List<PlannedFile> batch = take(fresh, shard.writer());
       ShardSummary summary;
@@ -122,7 +138,9 @@ public final class ResumablePacker implements AutoCloseable {
       content += summary.contentBytes();
       stored += summary.shardBytes() + bigBytes;
     }
-    archive.store().abortUploads(key.prefix()); // whatever a stale writer left behind
+    if (takeover) {
+      archive.store().abortUploads(key.prefix()); // whatever a stale writer left behind
+    }
     return new PackReport(shards, packed, plan.skipped(), big, content, stored, System.nanoTime() - start);
   }
 
@@ -150,12 +168,16 @@ public final class ResumablePacker implements AutoCloseable {
     return fresh.subList(0, n);
   }
 
-  /** A new shard under the first free number from {@code seq} (orphans keep theirs). */
-  private Resumed create(ShardKey key, int seq) throws IOException {
+  /**
+   * A new shard under the first free number from {@code seq} (orphans keep theirs); a first run
+   * takes {@code seq} without looking (if an orphan holds it after all, the exclusive commit fails
+   * and the retry, a takeover, steps over it).
+   */
+  private Resumed create(ShardKey key, int seq, boolean takeover) throws IOException {
     for (int s = seq; ; s++) {
       ShardName name = ShardName.first(key, s);
       BlobPath path = BlobPath.of(name.fileName());
-      if (archive.store().stat(path).isEmpty()) {
+      if (!takeover || archive.store().stat(path).isEmpty()) {
         BlobUpload upload = archive.store().createResumable(path);
         return new Resumed(name, upload, ShardWriter.to(upload.out(), name.fileName(), options.nBits()));
       }

@@ -30,7 +30,16 @@ class JobListener {
       throws InvalidJobException, IOException, KeyBusyException, UnpackableJobException {
     PackJob job = JobCodec.read(record.value());
     long start = System.nanoTime();
-    JobRunner.Outcome outcome = runner.run(job);
+    JobRunner.Outcome outcome;
+    try {
+      outcome = runner.run(job);
+    } catch (KeyBusyException busy) {
+      log.info("Job {}: {}; retried later", job.jobId(), busy.getMessage());
+      throw busy;
+    } catch (IOException | RuntimeException | UnpackableJobException e) {
+      log.warn("Job {} failed at {}-{}@{}: {}", job.jobId(), record.topic(), record.partition(), record.offset(), e.toString(), e);
+      throw e;
+    }
     log.info("Job {} ({} files, {} bytes) from {}-{}@{}: {} in {} ms", job.jobId(), job.files().size(), job.bytes(),
         record.topic(), record.partition(), record.offset(), outcome, (System.nanoTime() - start) / 1_000_000);
   }

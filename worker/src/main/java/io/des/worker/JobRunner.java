@@ -122,13 +122,16 @@ final class JobRunner {
   }
 
   private void runLocked(PackJob job, long fence) throws IOException, UnpackableJobException {
-    ledger.running(job.jobId(), job.key().toString(), job.files().size(), job.bytes(), workerId);
-    JobProgress progress = checkpoints.load(job.jobId()).map(Checkpoint::state).map(JobProgress::fromJson).orElse(null);
+    // Exactly one run of a job sees it PENDING here: the first, which nobody can have started.
+    boolean takeover = ledger.running(job.jobId(), job.key().toString(), job.files().size(), job.bytes(), workerId) != JobState.PENDING;
+    JobProgress progress = takeover
+        ? checkpoints.load(job.jobId()).map(Checkpoint::state).map(JobProgress::fromJson).orElse(null)
+        : null;
     if (progress == null || progress.phase() != JobProgress.Phase.COMMITTED) {
-      if (progress == null) {
+      if (takeover && progress == null) {
         save(job, fence, JobProgress.packing()); // also checks that no newer holder has saved
       }
-      progress = pack(job, fence);
+      progress = pack(job, fence, takeover);
       save(job, fence, progress);
     } else {
       log.info("Job {} resumes after its commit: marking {} sources", job.jobId(), job.files().size() - progress.rejected().size());
@@ -141,7 +144,7 @@ final class JobRunner {
   }
 
   /** Packs the job; files the packer refuses are taken out and the rest packed. */
-  private JobProgress pack(PackJob job, long fence) throws IOException, UnpackableJobException {
+  private JobProgress pack(PackJob job, long fence, boolean takeover) throws IOException, UnpackableJobException {
     List<SourceFile> sources = job.sourceFiles();
     Map<String, SourceFile> byOrigin = new HashMap<>();
     sources.forEach(s -> byOrigin.put(s.origin(), s));
@@ -167,7 +170,7 @@ final class JobRunner {
           public void save(byte[] checkpoint) {
             JobRunner.this.save(job, fence, new JobProgress(JobProgress.Phase.PACKING, List.of(), 0, 0, rejected, checkpoint));
           }
-        });
+        }, takeover);
         meters.counter("des.worker.files.packed").increment(report.files());
         meters.counter("des.worker.bytes.packed").increment(report.contentBytes());
         long gone = rejected.values().stream().filter(ALREADY_PACKED::equals).count();
