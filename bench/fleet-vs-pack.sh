@@ -44,13 +44,16 @@ source "$ROOT/bench/dataset.sh"
 ensure_dataset "$FILES" "$SEED"
 
 export AWS_ACCESS_KEY_ID=des AWS_SECRET_ACCESS_KEY=des-secret-key AWS_REGION=us-east-1
+# A ledger of its own in the (possibly shared) Redis; the apps take it from the environment.
+export DES_REDIS_PREFIX="des-bench-$STAMP:"
 S3=http://127.0.0.1:8081
 COORDINATOR=http://127.0.0.1:8090
 
 "$ROOT/bin/des" fleet down --dir "$FLEET_DIR" --purge >> "$LOG" 2>&1 || true # a fresh archive and ledger
 echo "+ bin/des fleet up --dir $FLEET_DIR --workers $WORKERS" | tee -a "$LOG"
 "$ROOT/bin/des" fleet up --dir "$FLEET_DIR" --workers "$WORKERS" >> "$LOG" 2>&1
-trap '"$ROOT/bin/des" fleet down --dir "$FLEET_DIR" >> "$LOG" 2>&1 || true' EXIT
+trap '"$ROOT/bin/des" fleet down --dir "$FLEET_DIR" >> "$LOG" 2>&1 || true
+  redis-cli -h 127.0.0.1 --scan --pattern "*$DES_REDIS_PREFIX*" | xargs -r -n 500 redis-cli -h 127.0.0.1 del > /dev/null || true' EXIT
 LANDING=$FLEET_DIR/landing
 mkdir -p "$LANDING/files"
 
@@ -73,12 +76,12 @@ run_fleet() {
   cp -a "$DATA" "$stage" # same file system as the landing folder, so the move below is a rename
   before=$(status | json 'd["files"]["packed"]')
   start=$(date +%s.%N)
-  mv "$stage" "$LANDING/files/run-$n"
+  mv "$stage" "$LANDING/files/run-$STAMP-$n"
   while true; do
     sleep 0.5
     local s left
     s=$(status)
-    left=$(find "$LANDING/files/run-$n" -type f -print -quit | wc -l)
+    left=$(find "$LANDING/files/run-$STAMP-$n" -type f -print -quit | wc -l)
     # Done when the folder is empty and the ledger counts every file packed (deleted files alone
     # could be a job's sources deleted before its ledger record says done).
     if [[ $left -eq 0 ]] && [[ $(echo "$s" | json "d['files']['packed'] - $before") -ge $INPUT_FILES ]]; then
