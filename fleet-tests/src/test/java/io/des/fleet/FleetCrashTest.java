@@ -15,37 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Workers killed with SIGKILL in the middle of a job, three times at random points after a
  * checkpoint: each replacement resumes the shard from the last checkpoint, and in the end every
  * file is in exactly one live shard, the sources are deleted, and no multipart upload is left.
  */
-class FleetCrashTest {
-  @TempDir static Path tmp;
-  private static Fleet fleet;
-  private static BigJob jobs;
-
-  @BeforeAll
-  static void startFleet() throws Exception {
-    fleet = new Fleet(Path.of("target", "fleet-logs", "crash"));
-    jobs = new BigJob(fleet);
-  }
-
-  @AfterAll
-  static void stopFleet() throws Exception {
-    if (jobs != null) {
-      jobs.close();
-    }
-    if (fleet != null) {
-      fleet.close();
-    }
-  }
-
+class FleetCrashTest extends FleetTestBase {
   @Test
   void aJobSurvivesItsWorkersBeingKilledMidShard() throws Exception {
     PackJob job = BigJob.land(tmp);

@@ -10,39 +10,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two coordinators: the leader is paused past its lease, the standby takes over, the old leader
  * comes back deposed; then the new leader is killed and the first takes over again. Files keep
  * landing throughout. Every file is packed, and no job was ever published twice.
  */
-class FleetFailoverTest {
+class FleetFailoverTest extends FleetTestBase {
   /** The lease (4 s in these tests) plus the one-second campaign interval, plus slack for 2 busy cores. */
   private static final Duration TAKEOVER_BOUND = Duration.ofSeconds(12);
-
-  @TempDir static Path tmp;
-  private static Fleet fleet;
-  private static BigJob jobs;
-
-  @BeforeAll
-  static void startFleet() throws Exception {
-    fleet = new Fleet(Path.of("target", "fleet-logs", "failover"));
-    jobs = new BigJob(fleet);
-  }
-
-  @AfterAll
-  static void stopFleet() throws Exception {
-    if (jobs != null) {
-      jobs.close();
-    }
-    if (fleet != null) {
-      fleet.close();
-    }
-  }
 
   @Test
   void aStandbyTakesOverAndNoJobIsPublishedTwice() throws Exception {

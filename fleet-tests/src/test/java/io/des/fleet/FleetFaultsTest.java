@@ -19,37 +19,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Jobs that cannot succeed go to the dead-letter topic with their cause and the partition moves
  * on; a worker told to stop (SIGTERM) finishes its job first and commits only finished work.
  */
-class FleetFaultsTest {
+class FleetFaultsTest extends FleetTestBase {
   private static final CreatedAt DAY = CreatedAt.parse("2024-07-07T07:07:07Z");
-
-  @TempDir static Path tmp;
-  private static Fleet fleet;
-  private static BigJob jobs;
-
-  @BeforeAll
-  static void startFleet() throws Exception {
-    fleet = new Fleet(Path.of("target", "fleet-logs", "faults"));
-    jobs = new BigJob(fleet);
-  }
-
-  @AfterAll
-  static void stopFleet() throws Exception {
-    if (jobs != null) {
-      jobs.close();
-    }
-    if (fleet != null) {
-      fleet.close();
-    }
-  }
 
   /** A job of {@code count} small files of one key; {@code land} says whether the files exist. */
   private static PackJob smallJob(String prefix, int count, boolean land) throws Exception {

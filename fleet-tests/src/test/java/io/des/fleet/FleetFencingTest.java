@@ -12,10 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A worker paused with SIGSTOP in the middle of a job, past its lock's lease: the other worker
@@ -23,27 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * storage refuses its late writes (the checkpoint store, the taken-over upload or the catalog,
  * whichever it reaches first), it counts itself fenced, and nothing it wrote becomes live.
  */
-class FleetFencingTest {
-  @TempDir static Path tmp;
-  private static Fleet fleet;
-  private static BigJob jobs;
-
-  @BeforeAll
-  static void startFleet() throws Exception {
-    fleet = new Fleet(Path.of("target", "fleet-logs", "fencing"));
-    jobs = new BigJob(fleet);
-  }
-
-  @AfterAll
-  static void stopFleet() throws Exception {
-    if (jobs != null) {
-      jobs.close();
-    }
-    if (fleet != null) {
-      fleet.close();
-    }
-  }
-
+class FleetFencingTest extends FleetTestBase {
   @Test
   void aPausedWorkerPastItsLeaseCannotMakeItsShardLive() throws Exception {
     PackJob job = BigJob.land(tmp);
