@@ -7,7 +7,16 @@ import io.des.coord.RedisCoordination;
 import io.des.job.JobPlanner;
 import io.des.routing.Router;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.context.annotation.Bean;
@@ -34,6 +43,18 @@ class CoordinatorConfiguration {
   @Bean(destroyMethod = "close")
   LeaderElection leaderElection(RedisCoordination coordination) {
     return coordination.election("coordinator", java.time.Duration.ofSeconds(1));
+  }
+
+  /** Reads the jobs topic past the workers' committed offsets, without joining their group. */
+  @Bean
+  StrandedJobs strandedJobs(CoordinatorProperties properties, KafkaAdmin kafkaAdmin, KafkaProperties kafka, JobLedger ledger) {
+    Map<String, Object> consumer = new HashMap<>(kafka.buildConsumerProperties());
+    consumer.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    return new StrandedJobs(() -> Admin.create(kafkaAdmin.getConfigurationProperties()),
+        () -> new KafkaConsumer<>(consumer), properties.kafka().jobsTopic(), properties.kafka().workerGroup(), ledger);
   }
 
   @Bean

@@ -28,7 +28,8 @@ public record CoordinatorProperties(
   public record Kafka(
       @DefaultValue("des.pack-jobs") String jobsTopic,
       @DefaultValue("des.pack-jobs.dlt") String deadLetterTopic,
-      @DefaultValue("6") int partitions) {}
+      @DefaultValue("6") int partitions,
+      @DefaultValue("des-workers") String workerGroup) {}
 
   /**
    * @param landing the landing folder (docs/fleet.md: {@code files/} and {@code manifests/}); no

@@ -46,8 +46,13 @@ class Leadership {
   private volatile String lastError;
   private final Throughput throughput = new Throughput(Duration.ofMinutes(5));
 
-  Leadership(LeaderElection election, ObjectProvider<Planner> planners, JobLedger ledger, MeterRegistry meters) {
+  private final StrandedJobs stranded;
+  /** Set on election: the new leader first releases what a previous one left offered but unpublished. */
+  private volatile boolean newTerm;
+
+  Leadership(LeaderElection election, ObjectProvider<Planner> planners, JobLedger ledger, StrandedJobs stranded, MeterRegistry meters) {
     this.election = election;
+    this.stranded = stranded;
     this.planners = planners.orderedStream().toList();
     if (this.planners.isEmpty()) {
       throw new IllegalStateException("No source to pack from: set des.coordinator.landing (a landing folder), "
@@ -78,6 +83,7 @@ class Leadership {
     election.start(new LeaderElection.Listener() {
       @Override
       public void elected(long term) {
+        newTerm = true;
         log.info("Elected leader, term {}", term);
       }
 
@@ -98,6 +104,15 @@ class Leadership {
       lastError = e.toString();
       log.error("Reading the ledger failed: {}", e.toString(), e);
       return;
+    }
+    if (newTerm) {
+      try {
+        meters.counter("des.coordinator.stranded.jobs").increment(stranded.release());
+        newTerm = false;
+      } catch (Exception e) {
+        log.error("Looking for jobs a previous leader left unpublished failed; retried next tick: {}", e.toString(), e);
+        return;
+      }
     }
     for (Planner planner : planners) {
       if (!election.isLeader()) {

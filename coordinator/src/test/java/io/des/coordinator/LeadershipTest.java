@@ -75,7 +75,13 @@ class LeadershipTest {
     for (int i = 0; i < planners.length; i++) {
       beans.addBean("planner" + i, planners[i]);
     }
-    return new Leadership(election, beans.getBeanProvider(Planner.class), ledger, meters);
+    // No Kafka here: before the first scan nothing is pending, so the new leader reads no topic.
+    StrandedJobs stranded = new StrandedJobs(() -> {
+      throw new AssertionError("no topic to read");
+    }, () -> {
+      throw new AssertionError("no topic to read");
+    }, "jobs", "des-workers", ledger);
+    return new Leadership(election, beans.getBeanProvider(Planner.class), ledger, stranded, meters);
   }
 
   private void awaitLeader() throws InterruptedException {

@@ -4,6 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.des.coord.JobCounts;
 import java.nio.charset.StandardCharsets;
+import java.util.TreeMap;
+import java.util.Map;
+import java.util.ArrayList;
+import io.des.routing.ShardKey;
+import io.des.routing.Router;
+import io.des.routing.CreatedAt;
+import io.des.job.SourceKind;
+import io.des.job.PackJob;
+import io.des.job.JobPlanner;
+import io.des.job.JobFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +33,7 @@ class FleetFailoverTest extends FleetTestBase {
 
   @Test
   void aStandbyTakesOverAndNoJobIsPublishedTwice() throws Exception {
+    long filesBefore = jobs.redis.ledger().counts().doneFiles(); // the class's other test may have run
     Path landing = tmp.resolve("landing");
     FleetEndToEndTest.land(landing, 0, 1500);
     AppProcess c1 = fleet.coordinator("coordinator-1", landing);
@@ -48,13 +59,16 @@ class FleetFailoverTest extends FleetTestBase {
     FleetEndToEndTest.land(landing, 3000, 4000);
 
     FleetEndToEndTest.awaitLandingEmpty(landing, Duration.ofMinutes(4), c1, w1, w2);
+    for (AppProcess app : List.of(c1, w1, w2)) {
+      app.close(); // the other test starts a fleet of its own
+    }
     List<ConsumerRecord<String, byte[]>> published = Topics.readAll(fleet.kafka.getBrokersAsString(), "des.pack-jobs", 1, Duration.ofSeconds(30));
     List<String> ids = published.stream()
         .map(r -> new String(r.headers().lastHeader("des-job-id").value(), StandardCharsets.UTF_8)).toList();
     assertThat(ids).as("job ids published").doesNotHaveDuplicates();
     JobCounts counts = jobs.redis.ledger().counts();
     assertThat(counts.failedJobs()).isZero();
-    assertThat(counts.doneFiles()).isEqualTo(4000);
+    assertThat(counts.doneFiles() - filesBefore).isEqualTo(4000);
     assertThat(ids).hasSize((int) counts.doneJobs());
     assertThat(takeover).isLessThan(TAKEOVER_BOUND);
     try (Stream<Path> left = Files.list(landing.resolve("files"))) {
@@ -91,5 +105,39 @@ class FleetFailoverTest extends FleetTestBase {
       Thread.sleep(100);
     }
     throw new AssertionError(coordinator.name() + " status has no " + text + " after " + timeout + ": " + status + "\n" + coordinator.tail(30));
+  }
+
+  @Test
+  void jobsALeaderOfferedButNeverPublishedArePublishedByTheNext() throws Exception {
+    // A leader that died between offering jobs to the ledger and publishing them: the jobs stay
+    // PENDING and hold their keys, unless the next leader notices that the topic does not have them.
+    Path landing = tmp.resolve("landing-stranded");
+    FleetEndToEndTest.land(landing, 5000, 5200);
+    Router router = new Router(8);
+    Map<ShardKey, List<JobFile>> byKey = new TreeMap<>(java.util.Comparator.comparing(ShardKey::toString));
+    for (int i = 5000; i < 5200; i++) {
+      Path p = landing.resolve("files").resolve(FleetEndToEndTest.uid(i));
+      CreatedAt createdAt = CreatedAt.of(FleetEndToEndTest.createdAt(i));
+      byKey.computeIfAbsent(router.route(FleetEndToEndTest.uid(i), createdAt), k -> new ArrayList<>())
+          .add(new JobFile(FleetEndToEndTest.uid(i), createdAt, Files.size(p), p.toAbsolutePath().toString()));
+    }
+    JobPlanner planner = new JobPlanner(8, SourceKind.LANDING, 1_000_000_000L, 5000);
+    int offered = 0;
+    for (Map.Entry<ShardKey, List<JobFile>> e : byKey.entrySet()) {
+      PackJob job = planner.plan(e.getKey(), e.getValue()).get(0);
+      assertThat(jobs.redis.ledger().offer(job.jobId(), job.key().toString(), job.files().size(), job.bytes())).isTrue();
+      offered++;
+    }
+    assertThat(offered).isGreaterThan(50);
+
+    try (AppProcess coordinator = fleet.coordinator("coordinator-next", landing);
+        AppProcess worker = fleet.worker("worker-next")) {
+      Fleet.awaitHealthy(Duration.ofMinutes(3), coordinator, worker);
+      FleetEndToEndTest.awaitLandingEmpty(landing, Duration.ofMinutes(2), coordinator, worker);
+      double released = coordinator.get("/actuator/prometheus").lines()
+          .filter(l -> l.startsWith("des_coordinator_stranded_jobs_total"))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+      assertThat(released).as("stranded jobs withdrawn by the new leader").isGreaterThanOrEqualTo(offered);
+    }
   }
 }
