@@ -86,6 +86,11 @@ final class JobRunner {
   }
 
   Outcome run(PackJob job) throws IOException, KeyBusyException, UnpackableJobException {
+    if (!markers.containsKey(job.source())) {
+      // Packing it would leave sources this worker cannot mark: refuse before writing anything.
+      throw new UnpackableJobException("Job " + job.jobId() + " comes from a " + job.source()
+          + " source, which this worker is not configured for" + (job.source() == io.des.job.SourceKind.DATABASE ? " (set des.database.url)" : ""));
+    }
     Optional<JobRecord> known = ledger.get(job.jobId());
     if (known.isPresent() && known.get().state() == JobState.DONE) {
       count("already_done");

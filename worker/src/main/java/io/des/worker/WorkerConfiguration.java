@@ -85,11 +85,10 @@ class WorkerConfiguration {
       ObjectProvider<DatabaseSourceMarker> database, WorkerProperties properties, MeterRegistry meters) {
     Map<SourceKind, SourceMarker> markers = new EnumMap<>(SourceKind.class);
     markers.put(SourceKind.LANDING, new LandingSourceMarker());
-    SourceMarker noDatabase = (job, files) -> {
-      throw new IllegalStateException("Job " + job.jobId() + " comes from a database, and des.database.url is not set");
-    };
     DatabaseSourceMarker db = database.getIfAvailable();
-    markers.put(SourceKind.DATABASE, db != null ? db : noDatabase);
+    if (db != null) {
+      markers.put(SourceKind.DATABASE, db); // without it, database jobs are refused before packing
+    }
     return new JobRunner(packer, archive, locks, checkpoints, ledger, markers, workerId(properties), properties.worker().lockWait(), meters);
   }
 

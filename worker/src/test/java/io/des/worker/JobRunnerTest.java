@@ -230,4 +230,14 @@ class JobRunnerTest {
     assertThat(ledger.get(job.jobId()).orElseThrow().detail()).contains("6 already packed").doesNotContain("rejected");
     assertThat(liveUids(job.key())).hasSize(6).doesNotHaveDuplicates();
   }
+
+  @Test
+  void aJobFromASourceThisWorkerCannotMarkIsRefusedBeforePacking() throws Exception {
+    PackJob landing = job(4);
+    PackJob fromDatabase = new PackJob(landing.jobId(), landing.key(), 8, SourceKind.DATABASE, landing.files());
+    assertThatThrownBy(() -> runner("w1", locks).run(fromDatabase))
+        .isInstanceOf(UnpackableJobException.class)
+        .hasMessageContaining("set des.database.url");
+    assertThat(liveUids(landing.key())).isEmpty();
+  }
 }
