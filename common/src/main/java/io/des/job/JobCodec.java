@@ -28,6 +28,12 @@ public final class JobCodec {
   /** Most files one job may hold. */
   public static final int MAX_FILES = 5_000;
 
+  /**
+   * The Kafka record header that carries the job id beside the message, so that even a message that
+   * does not parse can be named (in the ledger, in the dead-letter topic).
+   */
+  public static final String JOB_ID_HEADER = "des-job-id";
+
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
   public static byte[] write(PackJob job) {

@@ -42,7 +42,6 @@ class Leadership {
   private final Map<String, Planner.ScanReport> lastScans = new ConcurrentHashMap<>();
   private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
   private final AtomicReference<JobCounts> counts = new AtomicReference<>(new JobCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
-  private final AtomicReference<Map<String, Object>> progress = new AtomicReference<>(Map.of());
   private volatile String lastError;
   private final Throughput throughput = new Throughput(Duration.ofMinutes(5));
 

@@ -41,7 +41,6 @@ import org.springframework.kafka.core.KafkaTemplate;
 final class Planner {
   private static final Logger log = LoggerFactory.getLogger(Planner.class);
   private static final int ACTIVE_LIMIT = 1_000_000;
-  static final String JOB_ID_HEADER = "des-job-id";
 
   private final FileSource source;
   private final JobLedger ledger;
@@ -118,7 +117,7 @@ final class Planner {
 
   private void publish(PackJob job) throws InterruptedException, IOException {
     ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, job.key().toString(), JobCodec.write(job));
-    record.headers().add(JOB_ID_HEADER, job.jobId().getBytes(StandardCharsets.UTF_8));
+    record.headers().add(JobCodec.JOB_ID_HEADER, job.jobId().getBytes(StandardCharsets.UTF_8));
     try {
       kafka.send(record).get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {

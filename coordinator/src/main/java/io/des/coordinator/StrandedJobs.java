@@ -3,6 +3,7 @@ package io.des.coordinator;
 import io.des.coord.JobLedger;
 import io.des.coord.JobRecord;
 import io.des.coord.JobState;
+import io.des.job.JobCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -102,7 +103,7 @@ final class StrandedJobs {
           throw new IllegalStateException("Reading " + topic + " for queued jobs took longer than " + TIMEOUT);
         }
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          Header id = record.headers().lastHeader(Planner.JOB_ID_HEADER);
+          Header id = record.headers().lastHeader(JobCodec.JOB_ID_HEADER);
           if (id != null) {
             ids.add(new String(id.value(), StandardCharsets.UTF_8));
           }

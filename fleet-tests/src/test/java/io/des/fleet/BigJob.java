@@ -86,7 +86,7 @@ final class BigJob {
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
       ProducerRecord<String, byte[]> record = new ProducerRecord<>("des.pack-jobs", job.key().toString(), JobCodec.write(job));
-      record.headers().add("des-job-id", job.jobId().getBytes(StandardCharsets.UTF_8));
+      record.headers().add(JobCodec.JOB_ID_HEADER, job.jobId().getBytes(StandardCharsets.UTF_8));
       producer.send(record).get();
     }
     redis.ledger().offer(job.jobId(), job.key().toString(), job.files().size(), job.bytes());

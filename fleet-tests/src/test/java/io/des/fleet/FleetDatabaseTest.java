@@ -106,7 +106,7 @@ class FleetDatabaseTest {
     for (int i = 0; i < FILES; i++) {
       assertThat(source.resolve(FleetEndToEndTest.uid(i))).as("a database source's files are never deleted").exists();
     }
-    assertThat(w1.log()).contains("Job ");
-    assertThat(w2.log()).contains("Job ");
+    assertThat(w1.log()).as("worker-1 finished jobs").contains(": DONE in ");
+    assertThat(w2.log()).as("worker-2 finished jobs").contains(": DONE in ");
   }
 }

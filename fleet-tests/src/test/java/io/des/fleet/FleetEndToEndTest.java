@@ -86,8 +86,8 @@ class FleetEndToEndTest {
     assertThat(status).contains("\"leader\":true").contains("\"failed\":0");
     ReadBack.throughTheRetriever(retriever, FILES, i -> CreatedAt.of(createdAt(i)));
     ReadBack.eachInExactlyOneLiveShard(fleet, FILES, i -> CreatedAt.of(createdAt(i)));
-    assertThat(w1.log()).contains("Job ");
-    assertThat(w2.log()).contains("Job ");
+    assertThat(w1.log()).as("worker-1 finished jobs").contains(": DONE in ");
+    assertThat(w2.log()).as("worker-2 finished jobs").contains(": DONE in ");
   }
 
   static void awaitLandingEmpty(Path landing, Duration timeout, AppProcess... apps) throws Exception {

@@ -2,6 +2,7 @@ package io.des.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.des.job.JobCodec;
 import io.des.coord.JobCounts;
 import java.nio.charset.StandardCharsets;
 import java.util.TreeMap;
@@ -64,7 +65,7 @@ class FleetFailoverTest extends FleetTestBase {
     }
     List<ConsumerRecord<String, byte[]>> published = Topics.readAll(fleet.kafka.getBrokersAsString(), "des.pack-jobs", 1, Duration.ofSeconds(30));
     List<String> ids = published.stream()
-        .map(r -> new String(r.headers().lastHeader("des-job-id").value(), StandardCharsets.UTF_8)).toList();
+        .map(r -> new String(r.headers().lastHeader(JobCodec.JOB_ID_HEADER).value(), StandardCharsets.UTF_8)).toList();
     assertThat(ids).as("job ids published").doesNotHaveDuplicates();
     JobCounts counts = jobs.redis.ledger().counts();
     assertThat(counts.failedJobs()).isZero();

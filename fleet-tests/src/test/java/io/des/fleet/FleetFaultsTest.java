@@ -49,7 +49,7 @@ class FleetFaultsTest extends FleetTestBase {
 
   private static ProducerRecord<String, byte[]> record(String key, String jobId, byte[] value) {
     ProducerRecord<String, byte[]> record = new ProducerRecord<>("des.pack-jobs", key, value);
-    record.headers().add("des-job-id", jobId.getBytes(StandardCharsets.UTF_8));
+    record.headers().add(JobCodec.JOB_ID_HEADER, jobId.getBytes(StandardCharsets.UTF_8));
     return record;
   }
 

@@ -18,7 +18,6 @@ import io.des.pack.PackReport;
 import io.des.pack.ResumablePacker;
 import io.des.pack.SourceFile;
 import io.des.storage.UploadNotFoundException;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -26,10 +25,12 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +44,6 @@ import org.slf4j.LoggerFactory;
 final class JobRunner {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
   private static final int MAX_PROBLEMS_LOGGED = 20;
-  /** Marks, while packing, a file whose source is gone because it is packed already. */
-  private static final String ALREADY_PACKED = "already packed";
 
   enum Outcome {
     /** Packed (or found packed) and the sources marked. */
@@ -154,13 +153,15 @@ final class JobRunner {
     Map<String, SourceFile> byOrigin = new HashMap<>();
     sources.forEach(s -> byOrigin.put(s.origin(), s));
     Map<String, String> rejected = new LinkedHashMap<>();
+    // Packed by an earlier run of the job that died after deleting their sources, before the
+    // ledger heard: nothing left to do for them.
+    Set<String> gone = new HashSet<>();
     while (true) {
-      List<SourceFile> remaining = sources.stream().filter(s -> !rejected.containsKey(s.uid())).toList();
-      if (remaining.isEmpty() && rejected.containsValue(ALREADY_PACKED)) {
-        rejected.values().removeIf(ALREADY_PACKED::equals);
-        return new JobProgress(JobProgress.Phase.COMMITTED, List.of(), 0, job.files().size() - rejected.size(), rejected, null);
-      }
+      List<SourceFile> remaining = sources.stream().filter(s -> !rejected.containsKey(s.uid()) && !gone.contains(s.uid())).toList();
       if (remaining.isEmpty()) {
+        if (!gone.isEmpty()) {
+          return new JobProgress(JobProgress.Phase.COMMITTED, List.of(), 0, gone.size(), rejected, null);
+        }
         throw new UnpackableJobException("No file of job " + job.jobId() + " can be packed; first problem: "
             + rejected.entrySet().iterator().next());
       }
@@ -178,41 +179,39 @@ final class JobRunner {
         }, takeover);
         meters.counter("des.worker.files.packed").increment(report.files());
         meters.counter("des.worker.bytes.packed").increment(report.contentBytes());
-        long gone = rejected.values().stream().filter(ALREADY_PACKED::equals).count();
-        rejected.values().removeIf(ALREADY_PACKED::equals);
-        return new JobProgress(JobProgress.Phase.COMMITTED, report.shards(), report.files(), report.skipped() + gone, rejected, null);
+        return new JobProgress(JobProgress.Phase.COMMITTED, report.shards(), report.files(), report.skipped() + gone.size(), rejected, null);
       } catch (InvalidInputException e) {
-        int before = rejected.size();
-        java.util.Set<String> live = null;
+        int before = rejected.size() + gone.size();
+        Set<String> live = null;
         for (InputProblem p : e.problems()) {
           SourceFile bad = byOrigin.get(p.where());
-          if (bad != null && !Files.exists(bad.path()) && live == null) {
-            live = liveUids(job);
-          }
-          if (bad != null && live != null && live.contains(bad.uid()) && !Files.exists(bad.path())) {
-            // Packed and its source deleted by an earlier run of the job (it died before the
-            // ledger heard): nothing to do for it.
-            rejected.putIfAbsent(bad.uid(), ALREADY_PACKED);
+          if (bad == null) {
             continue;
           }
-          if (bad != null) {
-            rejected.putIfAbsent(bad.uid(), p.reason());
-            if (rejected.size() <= MAX_PROBLEMS_LOGGED) {
-              log.warn("Job {}: {} is left out: {}", job.jobId(), p.where(), p.reason());
+          if (!Files.exists(bad.path())) {
+            live = live != null ? live : liveUids(job);
+            if (live.contains(bad.uid())) {
+              gone.add(bad.uid());
+              continue;
             }
-            Counter.builder("des.worker.file.problems").register(meters).increment();
           }
+          rejected.putIfAbsent(bad.uid(), p.reason());
+          if (rejected.size() <= MAX_PROBLEMS_LOGGED) {
+            log.warn("Job {}: {} is left out: {}", job.jobId(), p.where(), p.reason());
+          }
+          meters.counter("des.worker.file.problems").increment();
         }
-        if (rejected.size() == before) {
+        if (rejected.size() + gone.size() == before) {
           throw new IOException("Job " + job.jobId() + ": problems that name no file of the job: " + e.getMessage(), e);
         }
       }
     }
   }
 
+
   /** The uids in the key's live shards, from the catalog as it is now (not a cached copy). */
-  private java.util.Set<String> liveUids(PackJob job) throws IOException {
-    java.util.Set<String> uids = new java.util.HashSet<>();
+  private Set<String> liveUids(PackJob job) throws IOException {
+    Set<String> uids = new HashSet<>();
     for (var shard : archive.catalog().load(job.key()).shards()) {
       archive.shard(shard.name()).index().entries().forEach(entry -> uids.add(entry.uid()));
     }

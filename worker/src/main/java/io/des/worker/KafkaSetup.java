@@ -34,8 +34,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 @Configuration(proxyBeanMethods = false)
 class KafkaSetup {
   private static final Logger log = LoggerFactory.getLogger(KafkaSetup.class);
-  /** Header the coordinator sets on every job, so that even a malformed one can be named. */
-  static final String JOB_ID_HEADER = "des-job-id";
 
   @Bean
   NewTopic jobsTopic(WorkerProperties properties) {
@@ -68,7 +66,7 @@ class KafkaSetup {
     backOff.setMaxInterval(Duration.ofSeconds(30).toMillis());
     DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
     handler.addNotRetryableExceptions(InvalidJobException.class, UnpackableJobException.class);
-    handler.setBackOffFunction((record, e) -> causeOf(e) instanceof KeyBusyException
+    handler.setBackOffFunction((record, e) -> isKeyBusy(e)
         ? new FixedBackOff(worker.retryBackoff().toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS)
         : null);
     return handler;
@@ -80,19 +78,18 @@ class KafkaSetup {
     return container -> container.getContainerProperties().setShutdownTimeout(properties.worker().shutdownTimeout().toMillis());
   }
 
-  private static Throwable causeOf(Exception e) {
-    Throwable t = e;
-    while (t.getCause() != null && t != t.getCause()) {
+  /** Whether the failure is a busy key, under the container's wrapping exceptions. */
+  private static boolean isKeyBusy(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof KeyBusyException) {
-        return t;
+        return true;
       }
-      t = t.getCause();
     }
-    return t;
+    return false;
   }
 
   static String jobIdOf(ConsumerRecord<?, ?> record) {
-    Header header = record.headers().lastHeader(JOB_ID_HEADER);
+    Header header = record.headers().lastHeader(JobCodec.JOB_ID_HEADER);
     if (header != null) {
       return new String(header.value(), StandardCharsets.UTF_8);
     }
