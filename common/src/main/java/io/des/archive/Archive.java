@@ -17,6 +17,9 @@ import io.des.routing.Router;
 import io.des.routing.ShardKey;
 import io.des.storage.BlobPath;
 import io.des.storage.BlobStore;
+import io.des.tombstone.FileDeletedException;
+import io.des.tombstone.Tombstone;
+import io.des.tombstone.TombstoneStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -32,6 +35,7 @@ public final class Archive {
   private final BlobStore store;
   private final Router router;
   private final ShardCatalog catalog;
+  private final TombstoneStore tombstones;
   private final ReaderLimits limits;
   private final Cache<String, ShardIndex> indexes;
   private final Cache<ShardKey, CachedCatalog> catalogs;
@@ -62,6 +66,7 @@ public final class Archive {
     this.store = store;
     this.router = new Router(nBits);
     this.catalog = new ShardCatalog(store, uncataloged);
+    this.tombstones = new TombstoneStore(store);
     this.limits = limits;
     this.indexes =
         Caffeine.newBuilder()
@@ -159,6 +164,11 @@ public final class Archive {
     return catalog;
   }
 
+  /** The archive's tombstones and erasure records. */
+  public TombstoneStore tombstones() {
+    return tombstones;
+  }
+
   public ReaderLimits limits() {
     return limits;
   }
@@ -184,12 +194,19 @@ public final class Archive {
   public record Located(ShardReader shard, IndexEntry entry) {}
 
   /**
-   * Finds a file.
+   * Finds a file that was not deleted. The tombstone is read before the shard, on every call (a
+   * tombstone found is cached, an absence never is), so a file is not served once its DELETE has
+   * returned, by any reader of the store: one extra request per read, a stat-sized GET.
    *
+   * @throws FileDeletedException if a tombstone hides the file, whether or not its bytes are erased
    * @throws EntryNotFoundException naming the uid, the date and the archive
    */
   public Located locate(String uid, CreatedAt createdAt) throws IOException {
     ShardKey key = router.route(uid, createdAt.routingDate());
+    Optional<Tombstone> tombstone = tombstones.find(key, uid);
+    if (tombstone.isPresent()) {
+      throw new FileDeletedException(tombstone.get());
+    }
     Optional<Located> found = locateIn(key, uid);
     if (found.isEmpty()) {
       throw new EntryNotFoundException(
@@ -198,7 +215,10 @@ public final class Archive {
     return found.get();
   }
 
-  /** Looks a uid up in the live shards of a key, newest shard first. */
+  /**
+   * Looks a uid up in the live shards of a key, newest shard first. Does not read tombstones: for
+   * tools that work on stored bytes (repack, verification), not for serving files.
+   */
   public Optional<Located> locateIn(ShardKey key, String uid) throws IOException {
     CachedCatalog cached = catalogs.getIfPresent(key);
     if (cached == null) {
