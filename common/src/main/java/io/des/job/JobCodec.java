@@ -127,7 +127,7 @@ public final class JobCodec {
     return v.asLong();
   }
 
-  private static String text(JsonNode node, String field, String where) throws InvalidJobException {
+  static String text(JsonNode node, String field, String where) throws InvalidJobException {
     JsonNode v = node.get(field);
     if (v == null || !v.isString() || v.asString().isEmpty()) {
       throw new InvalidJobException(where + ": missing or empty text field '" + field + "'");
