@@ -1,13 +1,22 @@
 package io.des.coordinator;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.des.archive.Archive;
 import io.des.coord.JobLedger;
 import io.des.coord.LeaderElection;
 import io.des.coord.RedisCoordination;
+import io.des.format.ReaderLimits;
 import io.des.job.JobPlanner;
+import io.des.repack.RepackOptions;
+import io.des.repack.Repacker;
 import io.des.routing.Router;
+import io.des.storage.BlobStore;
+import io.des.storage.BlobStores;
+import io.des.verify.VerificationStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -15,14 +24,14 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /** Coordination, topics and a planner per configured source, from {@link CoordinatorProperties}. */
@@ -54,12 +63,38 @@ class CoordinatorConfiguration {
     consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     return new StrandedJobs(() -> Admin.create(kafkaAdmin.getConfigurationProperties()),
-        () -> new KafkaConsumer<>(consumer), properties.kafka().jobsTopic(), properties.kafka().workerGroup(), ledger);
+        () -> new KafkaConsumer<>(consumer), List.of(properties.kafka().jobsTopic(), properties.kafka().repackTopic()),
+        properties.kafka().workerGroup(), ledger);
   }
 
   @Bean
   NewTopic jobsTopic(CoordinatorProperties properties) {
     return TopicBuilder.name(properties.kafka().jobsTopic()).partitions(properties.kafka().partitions()).build();
+  }
+
+  @Bean
+  NewTopic repackTopic(CoordinatorProperties properties) {
+    return TopicBuilder.name(properties.kafka().repackTopic()).partitions(properties.kafka().partitions()).build();
+  }
+
+  /** Only when {@code des.store} is set: the archive whose tombstones the erasure scheduler reads. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty("des.store")
+  BlobStore blobStore(CoordinatorProperties properties) {
+    return BlobStores.open(properties.store(), b -> properties.s3Endpoint() == null ? b : b.endpoint(properties.s3Endpoint()));
+  }
+
+  /** Only when {@code des.store} is set: publishes repack jobs that keep the erasure promise. */
+  @Bean
+  @ConditionalOnProperty("des.store")
+  ErasureScheduler erasureScheduler(BlobStore store, CoordinatorProperties properties, JobLedger ledger, KafkaTemplate<String, byte[]> kafka,
+      LeaderElection election, MeterRegistry meters) {
+    Archive archive = Archive.withBits(store, properties.nBits(), ReaderLimits.DEFAULTS);
+    CoordinatorProperties.Repack repack = properties.repack();
+    Repacker repacker = new Repacker(archive, RepackOptions.defaults().withGrace(repack.grace()), Clock.systemUTC());
+    VerificationStore verifications = new VerificationStore(store);
+    return new ErasureScheduler(election, archive, repacker, verifications::failedShards, ledger, kafka, properties.kafka().repackTopic(),
+        repack.deletedRatio(), repack.deadlineMargin(), Clock.systemUTC(), meters);
   }
 
   @Bean

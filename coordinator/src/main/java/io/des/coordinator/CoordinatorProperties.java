@@ -18,7 +18,8 @@ public record CoordinatorProperties(
     @DefaultValue Redis redis,
     @DefaultValue Kafka kafka,
     @DefaultValue Coordinator coordinator,
-    @DefaultValue Database database) {
+    @DefaultValue Database database,
+    @DefaultValue Repack repack) {
 
   public record Redis(
       @DefaultValue("redis://127.0.0.1:6379") String address,
@@ -29,7 +30,24 @@ public record CoordinatorProperties(
       @DefaultValue("des.pack-jobs") String jobsTopic,
       @DefaultValue("des.pack-jobs.dlt") String deadLetterTopic,
       @DefaultValue("6") int partitions,
-      @DefaultValue("des-workers") String workerGroup) {}
+      @DefaultValue("des-workers") String workerGroup,
+      @DefaultValue("des.repack-jobs") String repackTopic) {}
+
+  /**
+   * Erasure and repack scheduling (docs/deletion.md); active when {@code des.store} is set.
+   *
+   * @param scanInterval pause between two scans of the pending tombstones
+   * @param deletedRatio a shard is repacked once this share of its entries is deleted
+   * @param deadlineMargin a key is repacked, whatever its ratio, once a tombstone's erasure
+   *     deadline is this close
+   * @param grace how long a replaced version is kept for readers still using it; the workers must
+   *     use the same value
+   */
+  public record Repack(
+      @DefaultValue("30s") Duration scanInterval,
+      @DefaultValue("0.1") double deletedRatio,
+      @DefaultValue("24h") Duration deadlineMargin,
+      @DefaultValue("1h") Duration grace) {}
 
   /**
    * @param landing the landing folder (docs/fleet.md: {@code files/} and {@code manifests/}); no

@@ -11,7 +11,6 @@ import io.des.pack.InputProblem;
 import io.des.routing.Router;
 import io.des.routing.ShardKey;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,11 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -116,14 +111,7 @@ final class Planner {
   }
 
   private void publish(PackJob job) throws InterruptedException, IOException {
-    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, job.key().toString(), JobCodec.write(job));
-    record.headers().add(JobCodec.JOB_ID_HEADER, job.jobId().getBytes(StandardCharsets.UTF_8));
-    try {
-      kafka.send(record).get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      ledger.withdraw(job.jobId()); // offered again by the next scan
-      throw new IOException("Publishing job " + job.jobId() + " to " + topic + " failed: " + e, e);
-    }
+    new JobPublisher(kafka, ledger).publish(topic, job.key().toString(), job.jobId(), JobCodec.write(job));
   }
 
   /** Keys with a job pending or running: their next job waits for it. */

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Finds jobs a previous leader offered to the ledger but never got onto the topic (it died between
  * the two), which would otherwise stay PENDING and hold their shard key forever, and withdraws
  * them, so that the next scan offers and publishes them. A PENDING job is stranded if no record
- * from the workers' committed offsets to the end of the jobs topic carries its id: records before
+ * from the workers' committed offsets to the end of the jobs topics (pack and repack) carries its id: records before
  * the committed offsets are done, and every record after them (waiting, or being run) is read.
  * Run by each new leader before its first scan.
  */
@@ -37,14 +37,15 @@ final class StrandedJobs {
 
   private final Supplier<Admin> admins;
   private final Supplier<Consumer<String, byte[]>> consumers;
-  private final String topic;
+  private final List<String> topics;
   private final String workerGroup;
   private final JobLedger ledger;
 
-  StrandedJobs(Supplier<Admin> admins, Supplier<Consumer<String, byte[]>> consumers, String topic, String workerGroup, JobLedger ledger) {
+  StrandedJobs(Supplier<Admin> admins, Supplier<Consumer<String, byte[]>> consumers, List<String> topics, String workerGroup,
+      JobLedger ledger) {
     this.admins = admins;
     this.consumers = consumers;
-    this.topic = topic;
+    this.topics = List.copyOf(topics);
     this.workerGroup = workerGroup;
     this.ledger = ledger;
   }
@@ -74,14 +75,15 @@ final class StrandedJobs {
     Map<TopicPartition, Long> from = new HashMap<>();
     Map<TopicPartition, Long> to = new HashMap<>();
     try (Admin admin = admins.get()) {
-      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-          .get(topic).partitions();
+      var described = admin.describeTopics(topics).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-      for (var p : partitions) {
-        TopicPartition tp = new TopicPartition(topic, p.partition());
-        latest.put(tp, OffsetSpec.latest());
-        earliest.put(tp, OffsetSpec.earliest());
+      for (String topic : topics) {
+        for (var p : described.get(topic).partitions()) {
+          TopicPartition tp = new TopicPartition(topic, p.partition());
+          latest.put(tp, OffsetSpec.latest());
+          earliest.put(tp, OffsetSpec.earliest());
+        }
       }
       var ends = admin.listOffsets(latest).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       var starts = admin.listOffsets(earliest).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -100,7 +102,7 @@ final class StrandedJobs {
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       while (!reachedEnd(consumer, to)) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Reading " + topic + " for queued jobs took longer than " + TIMEOUT);
+          throw new IllegalStateException("Reading " + topics + " for queued jobs took longer than " + TIMEOUT);
         }
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           Header id = record.headers().lastHeader(JobCodec.JOB_ID_HEADER);

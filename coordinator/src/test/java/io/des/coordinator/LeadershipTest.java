@@ -80,7 +80,7 @@ class LeadershipTest {
       throw new AssertionError("no topic to read");
     }, () -> {
       throw new AssertionError("no topic to read");
-    }, "jobs", "des-workers", ledger);
+    }, java.util.List.of("jobs"), "des-workers", ledger);
     return new Leadership(election, beans.getBeanProvider(Planner.class), ledger, stranded, meters);
   }
 

@@ -23,10 +23,11 @@ class ChartEnvironmentTest {
   void theVariablesTheChartReliesOn() {
     Manifests manifests = Chart.withDefaults().set("s3.endpoint", "http://minio:9000").render();
     Set<String> shared = Set.of("DES_STORE", "DES_S3ENDPOINT", "DES_NBITS", "DES_REDIS_ADDRESS", "DES_REDIS_PREFIX",
-        "DES_REDIS_LEASETIMEOUT", "DES_KAFKA_JOBSTOPIC", "DES_KAFKA_DEADLETTERTOPIC", "DES_KAFKA_PARTITIONS",
+        "DES_REDIS_LEASETIMEOUT", "DES_KAFKA_JOBSTOPIC", "DES_KAFKA_DEADLETTERTOPIC", "DES_KAFKA_PARTITIONS", "DES_KAFKA_REPACKTOPIC", "DES_REPACK_GRACE",
         "SPRING_KAFKA_BOOTSTRAPSERVERS", "AWS_REGION");
 
-    assertThat(manifests.environment(App.COORDINATOR).keySet()).containsExactlyInAnyOrderElementsOf(union(shared, "DES_COORDINATOR_LANDING"));
+    assertThat(manifests.environment(App.COORDINATOR).keySet()).containsExactlyInAnyOrderElementsOf(union(shared, "DES_COORDINATOR_LANDING",
+        "DES_REPACK_DELETEDRATIO", "DES_REPACK_DEADLINEMARGIN", "DES_REPACK_SCANINTERVAL"));
     assertThat(manifests.environment(App.WORKER).keySet()).containsExactlyInAnyOrderElementsOf(union(shared, "DES_WORKER_ID",
         "DES_WORKER_SHUTDOWNTIMEOUT", "SPRING_KAFKA_CONSUMER_GROUPID", "SPRING_KAFKA_CONSUMER_PROPERTIES_SESSION_TIMEOUT_MS"));
     assertThat(manifests.environment(App.RETRIEVER).keySet()).containsExactlyInAnyOrder(

@@ -44,6 +44,11 @@ class WorkerScalingTest {
     assertThat(trigger.get("offsetResetPolicy"))
         .isEqualTo(App.WORKER.applicationProperties().getProperty("spring.kafka.consumer.auto-offset-reset"));
     assertThat(trigger.get("lagThreshold")).isInstanceOf(String.class);
+    // Repack jobs (deletions) wake and scale the workers too.
+    Map<String, Object> repack = scaled.get("spec", "triggers", 1, "metadata");
+    assertThat(repack.get("topic")).isEqualTo(worker.setting("kafka.repackTopic")).isEqualTo("des.repack-jobs");
+    assertThat(repack.get("consumerGroup")).isEqualTo(trigger.get("consumerGroup"));
+    assertThat((java.util.List<?>) scaled.get("spec", "triggers")).hasSize(2);
     assertThat((Integer) scaled.get("spec", "maxReplicaCount")).isLessThanOrEqualTo((Integer) worker.setting("kafka.partitions"));
     assertThat(manifests.deployment(App.WORKER).getSpec().getReplicas()).as("left to the autoscaler").isNull();
     assertThat(manifests.find(HorizontalPodAutoscaler.class, WORKER)).isEmpty();

@@ -98,9 +98,15 @@ final class Fleet implements AutoCloseable {
     return track(AppProcess.start(id, "worker", freePort(), args, env(), logs));
   }
 
-  AppProcess retriever() throws IOException {
-    List<String> args = List.of("--des.retriever.store=" + store(), "--des.retriever.s3-endpoint=" + s3.endpoint(), "--des.retriever.n-bits=8");
-    return track(AppProcess.start("retriever", "retriever", freePort(), args, env(), logs));
+  AppProcess retriever(String... extra) throws IOException {
+    return retriever("retriever", extra);
+  }
+
+  AppProcess retriever(String name, String... extra) throws IOException {
+    List<String> args = new ArrayList<>(List.of("--des.retriever.store=" + store(), "--des.retriever.s3-endpoint=" + s3.endpoint(),
+        "--des.retriever.n-bits=8"));
+    args.addAll(List.of(extra));
+    return track(AppProcess.start(name, "retriever", freePort(), args, env(), logs));
   }
 
   private AppProcess track(AppProcess app) {

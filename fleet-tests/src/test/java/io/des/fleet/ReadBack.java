@@ -30,6 +30,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 
 /**
  * Checks that the sample files {@code 0..count-1} of {@link FleetEndToEndTest} ({@code uid(i)},
@@ -40,6 +41,12 @@ final class ReadBack {
   private ReadBack() {}
 
   static void throughTheRetriever(AppProcess retriever, int count, IntFunction<CreatedAt> createdAt) throws Exception {
+    throughTheRetriever(retriever, count, createdAt, i -> false);
+  }
+
+  /** As above, except that the files {@code deleted} picks must answer 410 Gone. */
+  static void throughTheRetriever(AppProcess retriever, int count, IntFunction<CreatedAt> createdAt, IntPredicate deleted)
+      throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     Semaphore inFlight = new Semaphore(16);
     List<CompletableFuture<String>> checks = new ArrayList<>();
@@ -53,6 +60,9 @@ final class ReadBack {
             inFlight.release();
             if (e != null) {
               return uid + ": " + e;
+            }
+            if (deleted.test(n)) {
+              return r.statusCode() == 410 ? null : uid + ": deleted, but HTTP " + r.statusCode();
             }
             if (r.statusCode() != 200) {
               return uid + ": HTTP " + r.statusCode();

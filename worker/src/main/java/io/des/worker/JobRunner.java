@@ -81,7 +81,12 @@ final class JobRunner {
 
   /** The lock name of a shard key: one writer per key at a time. */
   static String lockName(PackJob job) {
-    return "pack:" + job.key();
+    return lockName(job.key());
+  }
+
+  /** The lock of a shard key, for pack and repack jobs alike (one writer, comparable tokens). */
+  static String lockName(io.des.routing.ShardKey key) {
+    return "pack:" + key;
   }
 
   Outcome run(PackJob job) throws IOException, KeyBusyException, UnpackableJobException {

@@ -41,6 +41,11 @@ class KafkaSetup {
   }
 
   @Bean
+  NewTopic repackTopic(WorkerProperties properties) {
+    return TopicBuilder.name(properties.kafka().repackTopic()).partitions(properties.kafka().partitions()).build();
+  }
+
+  @Bean
   NewTopic deadLetterTopic(WorkerProperties properties) {
     return TopicBuilder.name(properties.kafka().deadLetterTopic()).partitions(1).build();
   }

@@ -10,12 +10,15 @@ import io.des.job.SourceKind;
 import io.des.pack.PackListener;
 import io.des.pack.PackOptions;
 import io.des.pack.ResumablePacker;
+import io.des.repack.RepackOptions;
+import io.des.repack.Repacker;
 import io.des.storage.BlobStore;
 import io.des.storage.BlobStores;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -90,6 +93,22 @@ class WorkerConfiguration {
       markers.put(SourceKind.DATABASE, db); // without it, database jobs are refused before packing
     }
     return new JobRunner(packer, archive, locks, checkpoints, ledger, markers, workerId(properties), properties.worker().lockWait(), meters);
+  }
+
+  @Bean
+  Repacker repacker(Archive archive, WorkerProperties properties) {
+    return new Repacker(archive, RepackOptions.defaults().withGrace(properties.repack().grace()), Clock.systemUTC());
+  }
+
+  @Bean
+  RepackRunner repackRunner(Repacker repacker, FencedLocks locks, CheckpointStore checkpoints, JobLedger ledger, WorkerProperties properties,
+      MeterRegistry meters) {
+    return new RepackRunner(repacker, locks, checkpoints, ledger, workerId(properties), properties.worker().lockWait(), meters);
+  }
+
+  @Bean
+  RepackJobListener repackJobListener(RepackRunner runner) {
+    return new RepackJobListener(runner);
   }
 
   static String workerId(WorkerProperties properties) {

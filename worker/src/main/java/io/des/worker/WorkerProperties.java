@@ -20,7 +20,8 @@ public record WorkerProperties(
     @DefaultValue Redis redis,
     @DefaultValue Kafka kafka,
     @DefaultValue Worker worker,
-    @DefaultValue Database database) {
+    @DefaultValue Database database,
+    @DefaultValue Repack repack) {
 
   /**
    * @param address {@code redis://host:port}
@@ -35,7 +36,16 @@ public record WorkerProperties(
   public record Kafka(
       @DefaultValue("des.pack-jobs") String jobsTopic,
       @DefaultValue("des.pack-jobs.dlt") String deadLetterTopic,
-      @DefaultValue("6") int partitions) {}
+      @DefaultValue("6") int partitions,
+      @DefaultValue("des.repack-jobs") String repackTopic) {}
+
+  /**
+   * Repack jobs (docs/deletion.md).
+   *
+   * @param grace how long a replaced shard version is kept for readers still using it before it is
+   *     deleted; the coordinator must use the same value
+   */
+  public record Repack(@DefaultValue("1h") Duration grace) {}
 
   /**
    * @param id names this worker in the ledger and in logs; the host name when unset
