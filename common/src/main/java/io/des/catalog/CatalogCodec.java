@@ -76,7 +76,9 @@ final class CatalogCodec {
       }
       List<RetiredShard> retired = new ArrayList<>();
       for (JsonNode n : root.path("retired")) {
-        retired.add(new RetiredShard(text(n, "name"), text(n, "replaced_by"), Instant.parse(text(n, "retired_at"))));
+        // replaced_by is null when a repack dropped every entry of the shard
+        String replacedBy = n.path("replaced_by").isNull() ? null : text(n, "replaced_by");
+        retired.add(new RetiredShard(text(n, "name"), replacedBy, Instant.parse(text(n, "retired_at"))));
       }
       return new CatalogState(
           expectedKey,

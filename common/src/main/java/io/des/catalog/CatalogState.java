@@ -45,6 +45,31 @@ public record CatalogState(
     return new CatalogState(key, generation, nBits == 0 ? this.nBits : nBits, seq, fence, next, retired, committedAt, committedBy);
   }
 
+  /**
+   * This state with the live shard {@code old} replaced by {@code replacement} (or just removed when
+   * it is null) and recorded as retired at {@code at}: a repack's swap.
+   *
+   * @throws IllegalStateException if {@code old} is not live here
+   */
+  public CatalogState withSwap(String old, LiveShard replacement, Instant at) {
+    if (!contains(old)) {
+      throw new IllegalStateException("Shard " + old + " is not live in generation " + generation + " of " + key);
+    }
+    List<LiveShard> live = new ArrayList<>(shards);
+    live.removeIf(s -> s.name().equals(old));
+    List<RetiredShard> gone = new ArrayList<>(retired);
+    gone.add(new RetiredShard(old, replacement == null ? null : replacement.name(), at));
+    CatalogState swapped = new CatalogState(key, generation, nBits, nextSeq, fence, live, gone, committedAt, committedBy);
+    return replacement == null ? swapped : swapped.withShard(replacement, 0);
+  }
+
+  /** This state without the retired version {@code name} (deleted by a purge). */
+  public CatalogState withoutRetired(String name) {
+    List<RetiredShard> kept = new ArrayList<>(retired);
+    kept.removeIf(r -> r.name().equals(name));
+    return new CatalogState(key, generation, nBits, nextSeq, fence, shards, kept, committedAt, committedBy);
+  }
+
   public boolean contains(String shardName) {
     return shards.stream().anyMatch(s -> s.name().equals(shardName));
   }

@@ -164,16 +164,31 @@ public final class ShardReader {
   }
 
   private BatchItem decodeVerified(IndexEntry e, byte[] stored) throws IOException {
-    String where = describe() + " entry '" + e.uid() + "'";
     try {
-      byte[] content = e.codec() == Codec.NONE ? stored : PayloadDecoding.decode(e.codec(), stored, (int) e.uncompressedSize(), where);
-      try (InputStream check = VerifyingInputStream.crc32c(new ByteArrayInputStream(content), e.uncompressedSize(), e.crc32c(), where)) {
-        check.transferTo(java.io.OutputStream.nullOutputStream());
-      }
-      return new BatchItem(e, content, null);
+      return new BatchItem(e, decodeStored(describe(), e, stored), null);
     } catch (CorruptShardException ex) {
       return new BatchItem(e, null, ex);
     }
+  }
+
+  /**
+   * Decodes the stored bytes of an inline entry, read by the caller (for example in one sequential
+   * pass over the shard), and checks them against the entry's checksum, or for upstream entries
+   * without one, its size. For {@link Codec#NONE} the array given is returned.
+   *
+   * @throws CorruptShardException naming the shard and the entry when they do not decode or check
+   */
+  public static byte[] decodeStored(String shard, IndexEntry e, byte[] stored) throws CorruptShardException {
+    String where = shard + " entry '" + e.uid() + "'";
+    byte[] content = e.codec() == Codec.NONE ? stored : PayloadDecoding.decode(e.codec(), stored, (int) e.uncompressedSize(), where);
+    try (InputStream check = VerifyingInputStream.crc32c(new ByteArrayInputStream(content), e.uncompressedSize(), e.crc32c(), where)) {
+      check.transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (CorruptShardException ex) {
+      throw ex;
+    } catch (IOException impossible) {
+      throw new IllegalStateException("Reading a byte array failed", impossible);
+    }
+    return content;
   }
 
   /** Where the BigFile with this hash lives for a shard at {@code shard}: {@code <dir>/_bigFiles/<sha256>}. */

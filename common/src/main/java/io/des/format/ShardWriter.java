@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import io.des.codec.Codec;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Map;
@@ -62,6 +63,52 @@ public final class ShardWriter {
     entries++;
     contentBytes += entry.uncompressedSize();
     storedBytes += entry.storedLength();
+  }
+
+  /**
+   * Appends an inline entry copied from another shard (a repack): {@code stored[off, off + len)}
+   * as its payload, encoded with {@code codec}, and the uid, content size and meta JSON of {@code
+   * source} byte for byte (so its checksum, {@code created_at} and every other key). The caller
+   * has checked that the payload decodes to the content {@code source} describes.
+   */
+  public void addCopy(IndexEntry source, Codec codec, byte[] stored, int off, int len) throws IOException {
+    if (source.isBigFile()) {
+      throw new IllegalArgumentException("Entry '" + source.uid() + "' is a BigFile; use addBigFileCopy");
+    }
+    java.util.Objects.checkFromIndexSize(off, len, stored.length);
+    if (codec == Codec.NONE && len != source.uncompressedSize()) {
+      throw new IllegalArgumentException(
+          "Uncompressed entry '" + source.uid() + "' has " + len + " stored bytes but size " + source.uncompressedSize());
+    }
+    byte[] uid = checkUid(source.uid());
+    start();
+    long offset = position;
+    out.write(stored, off, len);
+    position += len;
+    IndexCodec.writeInline(index, uid, offset, len, codec, source.uncompressedSize(), copiedMeta(source));
+    entries++;
+    contentBytes += source.uncompressedSize();
+    storedBytes += len;
+  }
+
+  /**
+   * Records a BigFile entry copied from another shard: the same {@code _bigFiles/<sha256>} content,
+   * size and meta JSON, byte for byte.
+   */
+  public void addBigFileCopy(IndexEntry source) throws IOException {
+    if (!source.isBigFile()) {
+      throw new IllegalArgumentException("Entry '" + source.uid() + "' is not a BigFile; use addCopy");
+    }
+    byte[] uid = checkUid(source.uid());
+    start();
+    IndexCodec.writeBigFile(index, uid, source.bigFileSha256(), source.contentSize(), copiedMeta(source));
+    entries++;
+    bigFiles++;
+    contentBytes += source.contentSize();
+  }
+
+  private static byte[] copiedMeta(IndexEntry source) {
+    return source.metaJson() == null ? new byte[0] : source.metaJson().getBytes(StandardCharsets.UTF_8);
   }
 
   /**

@@ -1,0 +1,138 @@
+package io.des.repack;
+
+import io.des.archive.Archive;
+import io.des.catalog.CatalogState;
+import io.des.catalog.LiveShard;
+import io.des.catalog.RetiredShard;
+import io.des.format.IndexEntry;
+import io.des.format.ShardIndex;
+import io.des.format.ShardReader;
+import io.des.routing.ShardKey;
+import io.des.storage.BlobNotFoundException;
+import io.des.storage.BlobPath;
+import io.des.tombstone.ErasureRecord;
+import io.des.tombstone.Tombstone;
+import io.des.tombstone.TombstoneStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Deletes retired versions whose grace period is over, one at a time: read its index, delete it,
+ * check it is gone, remove it from the catalog. Then writes an erasure record for each pending
+ * tombstone of the key whose file no live or retired version holds any more.
+ */
+final class Purger {
+  private final Archive archive;
+  private final Duration grace;
+  private final Clock clock;
+
+  Purger(Archive archive, Duration grace, Clock clock) {
+    this.archive = archive;
+    this.grace = grace;
+    this.clock = clock;
+  }
+
+  boolean isDue(RetiredShard r, Instant now) {
+    return !r.retiredAt().plus(grace).isAfter(now);
+  }
+
+  PurgeReport purge(ShardKey key, long fence, RepackListener listener) throws IOException {
+    CatalogState state = Repacker.claim(archive, key, fence);
+    Instant now = clock.instant();
+    Map<String, Tombstone> pending = pending(key);
+    Map<String, RetiredShard> heldBy = new HashMap<>(); // pending uid -> purged version that held it inline
+    Set<String> inBigFiles = new HashSet<>();
+    List<String> deleted = new ArrayList<>();
+    for (RetiredShard r : state.retired()) {
+      if (!isDue(r, now)) {
+        continue;
+      }
+      BlobPath path = BlobPath.of(r.name());
+      if (!pending.isEmpty()) {
+        for (IndexEntry e : indexOrEmpty(path)) { // already gone: a crash after the delete
+          if (pending.containsKey(e.uid())) {
+            if (e.isBigFile()) {
+              inBigFiles.add(e.uid());
+            } else {
+              heldBy.put(e.uid(), r);
+            }
+          }
+        }
+      }
+      archive.store().delete(path);
+      if (archive.store().stat(path).isPresent()) {
+        throw new PurgeNotConfirmedException(
+            "Retired version " + r.name() + " of " + key + " is still in " + archive.store().describe() + " after its delete");
+      }
+      state = archive.catalog().commit(key, fence, s -> s.withoutRetired(r.name()), state);
+      deleted.add(r.name());
+      listener.phase(key, r.name(), RepackListener.Phase.PURGED);
+    }
+    long records = 0;
+    if (!pending.isEmpty()) {
+      Set<String> stillHeld = held(state, pending.keySet());
+      for (Tombstone t : pending.values()) {
+        if (stillHeld.contains(t.uid()) || inBigFiles.contains(t.uid())) {
+          continue; // bytes still in a shard version, or in a BigFile no repack erases
+        }
+        RetiredShard from = heldBy.get(t.uid());
+        archive.tombstones().recordErasure(from == null
+            ? new ErasureRecord(key, t.uid(), t.deletedAt(), null, null, null, now)
+            : new ErasureRecord(key, t.uid(), t.deletedAt(), from.name(), from.replacedBy(), from.retiredAt(), now));
+        records++;
+      }
+    }
+    return new PurgeReport(deleted, records);
+  }
+
+  /** The key's tombstones without an erasure record, by uid. */
+  private Map<String, Tombstone> pending(ShardKey key) throws IOException {
+    Map<String, Tombstone> pending = new LinkedHashMap<>();
+    try (Stream<TombstoneStore.Status> statuses = archive.tombstones().statuses(TombstoneStore.keyFolder(key), true)) {
+      statuses.forEach(s -> pending.put(s.tombstone().uid(), s.tombstone()));
+    }
+    return pending;
+  }
+
+  /**
+   * Which of {@code uids} a live or retired version of the key still holds. A retired version that
+   * is already gone (a crash between its delete and the catalog commit) holds nothing.
+   */
+  private Set<String> held(CatalogState state, Set<String> uids) throws IOException {
+    Set<String> held = new HashSet<>();
+    for (LiveShard live : state.shards()) { // a live version that is missing is an error, never "erased"
+      collect(archive.shard(live.name()).index().entries(), uids, held);
+    }
+    for (RetiredShard retired : state.retired()) {
+      collect(indexOrEmpty(BlobPath.of(retired.name())), uids, held);
+    }
+    return held;
+  }
+
+  private static void collect(List<IndexEntry> entries, Set<String> uids, Set<String> into) {
+    for (IndexEntry e : entries) {
+      if (uids.contains(e.uid())) {
+        into.add(e.uid());
+      }
+    }
+  }
+
+  private List<IndexEntry> indexOrEmpty(BlobPath path) throws IOException {
+    try {
+      ShardIndex index = ShardReader.open(archive.store(), path, archive.limits()).index();
+      return index.entries();
+    } catch (BlobNotFoundException gone) {
+      return List.of();
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package io.des.repack;
+
+import io.des.catalog.RetiredShard;
+import io.des.routing.ShardKey;
+import java.util.List;
+
+/**
+ * What a run on a key would do, read without changing anything.
+ *
+ * @param shards live shards holding tombstoned entries
+ * @param purgeDue retired versions whose grace period is over
+ * @param purgeLater retired versions still in their grace period
+ */
+public record RepackPlan(ShardKey key, List<ShardPlan> shards, List<RetiredShard> purgeDue, List<RetiredShard> purgeLater) {
+
+  public RepackPlan {
+    shards = List.copyOf(shards);
+    purgeDue = List.copyOf(purgeDue);
+    purgeLater = List.copyOf(purgeLater);
+  }
+
+  public boolean nothingToDo() {
+    return shards.isEmpty() && purgeDue.isEmpty();
+  }
+}

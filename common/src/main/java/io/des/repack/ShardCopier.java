@@ -1,0 +1,191 @@
+package io.des.repack;
+
+import io.des.codec.Codec;
+import io.des.codec.CompressionPolicy;
+import io.des.codec.Compressors;
+import io.des.codec.Encoded;
+import io.des.format.CorruptShardException;
+import io.des.format.IndexEntry;
+import io.des.format.ReaderLimits;
+import io.des.format.ShardIndex;
+import io.des.format.ShardLimitExceededException;
+import io.des.format.ShardReader;
+import io.des.format.ShardWriter;
+import io.des.routing.ShardKey;
+import io.des.storage.BlobPath;
+import io.des.storage.BlobStore;
+import io.des.tombstone.TombstoneStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.CRC32C;
+
+/**
+ * Copies the surviving entries of one shard version into a writer, in index order, reading the old
+ * version in one sequential pass (a backward jump, which DES's own shards never need, costs a
+ * ranged read). One entry is in memory at a time. Each copied entry is decoded and checked on the
+ * way; a corrupt one is repaired from the {@link RepairSource} or dropped. Not thread-safe.
+ */
+final class ShardCopier {
+  /** What the copy did; {@code dropped} counts entries hidden by a tombstone. */
+  record Outcome(long kept, long dropped, long corruptDropped, long repaired, List<String> problems) {}
+
+  private final BlobStore store;
+  private final ReaderLimits limits;
+  private final RepackOptions options;
+  private final ShardKey key;
+  private final Set<String> tombstoned;
+
+  ShardCopier(BlobStore store, ReaderLimits limits, RepackOptions options, ShardKey key, Set<String> tombstoned) {
+    this.store = store;
+    this.limits = limits;
+    this.options = options;
+    this.key = key;
+    this.tombstoned = tombstoned;
+  }
+
+  /**
+   * Whether a repack drops this entry. A tombstoned BigFile is kept as a reference: its content in
+   * {@code _bigFiles/} is content-addressed and may be shared with other keys, so a repack cannot
+   * erase it, and keeping the entry keeps its tombstone pending (never falsely erased).
+   */
+  static boolean drops(IndexEntry e, Set<String> tombstoned) {
+    return !e.isBigFile() && tombstoned.contains(TombstoneStore.uidHash(e.uid()));
+  }
+
+  Outcome copy(BlobPath from, ShardIndex index, ShardWriter writer) throws IOException {
+    long kept = 0, dropped = 0, corrupt = 0, repaired = 0;
+    List<String> problems = new ArrayList<>();
+    ShardReader reader = ShardReader.withIndex(store, from, index, limits);
+    try (SequentialRead in = new SequentialRead(from)) {
+      for (IndexEntry e : index.entries()) {
+        if (drops(e, tombstoned)) {
+          dropped++;
+          continue;
+        }
+        if (e.isBigFile()) {
+          if (tombstoned.contains(TombstoneStore.uidHash(e.uid()))) {
+            problems.add("Tombstoned BigFile '" + e.uid() + "' kept: its content _bigFiles/" + e.bigFileSha256()
+                + " may be shared with other keys and is not erased by a repack; its tombstone stays pending");
+          }
+          String damage = bigFileDamage(reader, e);
+          if (damage == null) {
+            writer.addBigFileCopy(e);
+            kept++;
+          } else {
+            corrupt++;
+            problems.add(damage + "; dropped (BigFiles are not repaired)");
+          }
+          continue;
+        }
+        checkFits(from, e);
+        byte[] stored = in.read(e);
+        byte[] content;
+        try {
+          content = ShardReader.decodeStored(from.key(), e, stored);
+        } catch (CorruptShardException damaged) {
+          content = repair(e);
+          if (content == null) {
+            corrupt++;
+            problems.add(damaged.getMessage() + "; dropped (no healthy copy)");
+            continue;
+          }
+          repaired++;
+          problems.add(damaged.getMessage() + "; repaired from the repair source");
+          stored = null; // re-encoded below
+        }
+        write(writer, e, stored, content);
+        kept++;
+      }
+    }
+    return new Outcome(kept, dropped, corrupt, repaired, problems);
+  }
+
+  private void write(ShardWriter writer, IndexEntry e, byte[] stored, byte[] content) throws IOException {
+    if (options.recompress() != null) {
+      Encoded enc = CompressionPolicy.of(options.recompress(), options.level()).encode(e.uid(), content, 0, content.length);
+      writer.addCopy(e, enc.codec(), enc.stored(), enc.storedOffset(), enc.storedLength());
+    } else if (stored != null) {
+      writer.addCopy(e, e.codec(), stored, 0, stored.length); // the stored bytes, verbatim
+    } else {
+      byte[] encoded = e.codec() == Codec.NONE ? content : Compressors.compress(e.codec(), 0, content, 0, content.length);
+      writer.addCopy(e, e.codec(), encoded, 0, encoded.length);
+    }
+  }
+
+  /** A healthy copy of the entry's content, checked against its size and checksum, or null. */
+  private byte[] repair(IndexEntry e) throws IOException {
+    if (options.repair() == null) {
+      return null;
+    }
+    Optional<byte[]> copy = options.repair().content(key, e);
+    if (copy.isEmpty() || copy.get().length != e.uncompressedSize()) {
+      return null;
+    }
+    if (e.hasChecksum()) {
+      CRC32C crc = new CRC32C();
+      crc.update(copy.get());
+      if (crc.getValue() != e.crc32c()) {
+        return null;
+      }
+    }
+    return copy.get();
+  }
+
+  /** Null when the BigFile's content checks out, else what is wrong. */
+  private static String bigFileDamage(ShardReader reader, IndexEntry e) throws IOException {
+    try (InputStream in = reader.openEntry(e)) {
+      in.transferTo(OutputStream.nullOutputStream());
+      return null;
+    } catch (CorruptShardException damaged) {
+      return damaged.getMessage();
+    }
+  }
+
+  private void checkFits(BlobPath from, IndexEntry e) throws ShardLimitExceededException {
+    if (e.length() > Integer.MAX_VALUE - 8 || e.uncompressedSize() > Math.min(limits.maxEntryBytes(), Compressors.DEFAULT_MAX_ENTRY_BYTES)) {
+      throw new ShardLimitExceededException(
+          "Entry '" + e.uid() + "' of " + from + " is " + e.uncompressedSize() + " bytes (" + e.length()
+              + " stored), more than a repack copies in memory; nothing was changed");
+    }
+  }
+
+  /** The old version read front to back, once. */
+  private final class SequentialRead implements AutoCloseable {
+    private final BlobPath path;
+    private InputStream in;
+    private long position;
+
+    SequentialRead(BlobPath path) {
+      this.path = path;
+    }
+
+    byte[] read(IndexEntry e) throws IOException {
+      int length = (int) e.length();
+      if (e.offset() < position) {
+        return store.readRange(path, e.offset(), length);
+      }
+      if (in == null) {
+        in = store.open(path);
+      }
+      in.skipNBytes(e.offset() - position);
+      byte[] stored = in.readNBytes(length);
+      if (stored.length != length) {
+        throw new CorruptShardException(path.key(), "entry '" + e.uid() + "' at offset " + e.offset() + " runs past the end of the shard");
+      }
+      position = e.offset() + length;
+      return stored;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (in != null) {
+        in.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,329 @@
+package io.des.repack;
+
+import static io.des.repack.RepackFixture.KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.des.catalog.CatalogConflictException;
+import io.des.catalog.CatalogState;
+import io.des.codec.Codec;
+import io.des.codec.CompressionPolicy;
+import io.des.format.IndexEntry;
+import io.des.format.ReaderLimits;
+import io.des.format.ShardIndex;
+import io.des.format.ShardReader;
+import io.des.pack.PackOptions;
+import io.des.storage.BlobPath;
+import io.des.storage.InMemoryBlobStore;
+import io.des.storage.LocalBlobStore;
+import io.des.tombstone.ErasureRecord;
+import io.des.tombstone.TombstoneStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RepackerTest {
+  @TempDir Path tmp;
+
+  private RepackFixture packed200() throws Exception {
+    RepackFixture f = new RepackFixture(new LocalBlobStore(tmp.resolve("store")), tmp);
+    f.pack(120);
+    f.pack(80);
+    f.deleteEvery(10);
+    return f;
+  }
+
+  private static ShardIndex index(RepackFixture f, String shard) throws Exception {
+    return ShardReader.open(f.store, BlobPath.of(shard), ReaderLimits.DEFAULTS).index();
+  }
+
+  @Test
+  void aRunDropsTombstonedFilesAndEverySurvivorReadsBackIdentical() throws Exception {
+    RepackFixture f = packed200();
+    Repacker repacker = f.repacker(RepackOptions.defaults());
+    RepackPlan plan = repacker.plan(KEY);
+    assertThat(plan.shards()).extracting(ShardPlan::tombstoned).containsExactly(12L, 8L);
+    assertThat(plan.shards()).allMatch(p -> p.deletedRatio() > 0 && p.deletedRatio() < 0.2);
+    long generation = f.catalog().generation();
+
+    RepackReport report = repacker.run(KEY, 1, Set.of(), RepackListener.NONE);
+
+    assertThat(report.repacked()).extracting(ShardRepack::to)
+        .containsExactly("20240101_64_0000_R002.des", "20240101_64_0001_R002.des");
+    assertThat(report.repacked()).extracting(ShardRepack::dropped).containsExactly(12L, 8L);
+    assertThat(report.repacked()).extracting(ShardRepack::kept).containsExactly(108L, 72L);
+    assertThat(report.spaceSavedBytes()).isPositive();
+    assertThat(report.purged().deleted()).as("grace of an hour: nothing due yet").isEmpty();
+    for (ShardRepack r : report.repacked()) {
+      assertThat(index(f, r.to()).entries()).extracting(IndexEntry::uid).doesNotContainAnyElementsOf(f.deleted);
+    }
+    CatalogState state = f.catalog();
+    assertThat(state.generation()).isGreaterThan(generation);
+    assertThat(state.fence()).isEqualTo(1);
+    assertThat(state.retired()).extracting(r -> r.name() + ">" + r.replacedBy()).containsExactly(
+        "20240101_64_0000.des>20240101_64_0000_R002.des", "20240101_64_0001.des>20240101_64_0001_R002.des");
+    f.assertConsistent();
+    RepackPlan after = repacker.plan(KEY);
+    assertThat(after.shards()).isEmpty();
+    assertThat(after.purgeLater()).hasSize(2);
+    assertThat(after.nothingToDo()).isTrue();
+  }
+
+  @Test
+  void aPurgeAfterTheGraceLeavesNoByteOfADeletedFileInAnyObject() throws Exception {
+    RepackFixture f = packed200();
+    Map<String, byte[]> deletedStored = new HashMap<>();
+    for (String shard : List.of("20240101_64_0000.des", "20240101_64_0001.des")) {
+      for (IndexEntry e : index(f, shard).entries()) {
+        if (f.deleted.contains(e.uid())) {
+          deletedStored.put(e.uid(), f.store.readRange(BlobPath.of(shard), e.offset(), (int) e.length()));
+        }
+      }
+    }
+    Repacker repacker = f.repacker(RepackOptions.defaults().withGrace(Duration.ZERO));
+    repacker.run(KEY, 1, Set.of(), RepackListener.NONE);
+    PurgeReport purged = repacker.purge(KEY, 1);
+
+    assertThat(purged.deleted()).containsExactly("20240101_64_0000.des", "20240101_64_0001.des");
+    assertThat(purged.erasureRecords()).isEqualTo(20);
+    for (String gone : purged.deleted()) {
+      assertThat(f.store.stat(BlobPath.of(gone))).isEmpty();
+    }
+    assertThat(f.catalog().retired()).isEmpty();
+    Map<String, byte[]> blobs = f.allBlobs();
+    for (String uid : f.deleted) {
+      for (Map.Entry<String, byte[]> blob : blobs.entrySet()) {
+        assertThat(RepackFixture.contains(blob.getValue(), deletedStored.get(uid))).as(uid + " stored in " + blob.getKey()).isFalse();
+        if (Integer.parseInt(uid) % 2 == 0) { // random content, stored as is
+          assertThat(RepackFixture.contains(blob.getValue(), f.files.get(uid))).as(uid + " in " + blob.getKey()).isFalse();
+        }
+      }
+      Optional<ErasureRecord> record = f.archive.tombstones().erasure(KEY, uid);
+      assertThat(record).as(uid).isPresent();
+      assertThat(record.get().removedFrom()).matches("20240101_64_000[01]\\.des");
+      assertThat(record.get().removedBy()).isEqualTo(record.get().removedFrom().replace(".des", "_R002.des"));
+      assertThat(record.get().purgedAt()).isEqualTo(RepackFixture.NOW);
+    }
+    try (Stream<TombstoneStore.Status> pending = f.archive.tombstones().statuses("", true)) {
+      assertThat(pending).isEmpty();
+    }
+    f.assertConsistent();
+  }
+
+  @Test
+  void storedBytesAndMetaOfAKeptEntryAreCopiedVerbatim() throws Exception {
+    RepackFixture f = packed200();
+    ShardRepack r = f.repacker(RepackOptions.defaults()).repack(KEY, "20240101_64_0000.des", 1, RepackListener.NONE);
+    ShardIndex before = index(f, r.from());
+    ShardIndex after = index(f, r.to());
+    int compared = 0;
+    for (IndexEntry old : before.entries()) {
+      if (f.deleted.contains(old.uid())) {
+        continue;
+      }
+      IndexEntry copy = after.find(old.uid()).orElseThrow();
+      assertThat(copy.codec()).isEqualTo(old.codec());
+      assertThat(copy.crc32c()).isEqualTo(old.crc32c());
+      assertThat(copy.createdAt()).isEqualTo(old.createdAt());
+      assertThat(copy.metaJson()).isEqualTo(old.metaJson());
+      assertThat(f.store.readRange(BlobPath.of(r.to()), copy.offset(), (int) copy.length()))
+          .isEqualTo(f.store.readRange(BlobPath.of(r.from()), old.offset(), (int) old.length()));
+      compared++;
+    }
+    assertThat(compared).isEqualTo(108);
+    assertThat(before.entries()).extracting(IndexEntry::codec).contains(Codec.ZSTD, Codec.NONE);
+  }
+
+  /** Flips a byte in the middle of an entry's stored payload. */
+  private static IndexEntry corrupt(RepackFixture f, String shard, String uid) throws Exception {
+    IndexEntry e = index(f, shard).find(uid).orElseThrow();
+    byte[] bytes = f.allBlobs().get(shard);
+    bytes[(int) (e.offset() + e.length() / 2)] ^= 0x5A;
+    f.store.putReplace(BlobPath.of(shard), bytes);
+    return e;
+  }
+
+  @Test
+  void aCorruptEntryIsDroppedAndReportedWithoutARepairSource() throws Exception {
+    RepackFixture f = packed200();
+    String victim = RepackFixture.uid(4);
+    corrupt(f, "20240101_64_0000.des", victim);
+
+    RepackReport report = f.repacker(RepackOptions.defaults()).run(KEY, 1, Set.of("20240101_64_0000.des"), RepackListener.NONE);
+
+    ShardRepack r = report.repacked().get(0);
+    assertThat(r.corruptDropped()).isEqualTo(1);
+    assertThat(r.repaired()).isZero();
+    assertThat(r.kept()).isEqualTo(107);
+    assertThat(r.problems()).singleElement().asString()
+        .contains("20240101_64_0000.des entry '" + victim + "'").contains("checksum").endsWith("dropped (no healthy copy)");
+    assertThat(index(f, r.to()).find(victim)).isEmpty();
+    f.files.remove(victim); // lost: no healthy copy anywhere
+    f.assertConsistent();
+  }
+
+  @Test
+  void aCorruptEntryIsRepairedFromARepairSourceAndChecked() throws Exception {
+    RepackFixture f = packed200();
+    String random = RepackFixture.uid(4);
+    String text = RepackFixture.uid(5);
+    corrupt(f, "20240101_64_0000.des", random);
+    corrupt(f, "20240101_64_0000.des", text);
+    String wrongCopy = RepackFixture.uid(6);
+    corrupt(f, "20240101_64_0000.des", wrongCopy);
+    RepairSource replica = (key, entry) -> Optional.of(
+        entry.uid().equals(wrongCopy) ? f.files.get(random) : f.files.get(entry.uid()));
+
+    ShardRepack r = f.repacker(RepackOptions.defaults().withRepair(replica))
+        .repack(KEY, "20240101_64_0000.des", 1, RepackListener.NONE);
+
+    assertThat(r.repaired()).isEqualTo(2);
+    assertThat(r.corruptDropped()).as("a copy that does not match the checksum is refused").isEqualTo(1);
+    assertThat(r.problems()).hasSize(3).anyMatch(p -> p.contains(wrongCopy) && p.endsWith("dropped (no healthy copy)"));
+    ShardIndex after = index(f, r.to());
+    assertThat(after.find(text).orElseThrow().codec()).as("re-encoded with the entry's codec").isEqualTo(Codec.ZSTD);
+    f.files.remove(wrongCopy);
+    f.assertConsistent();
+  }
+
+  @Test
+  void aDeleteAfterTheRepackReadTheTombstonesStaysPendingAndTheNextRunRemovesIt() throws Exception {
+    RepackFixture f = packed200();
+    String late = RepackFixture.uid(0);
+    Repacker repacker = f.repacker(RepackOptions.defaults().withGrace(Duration.ZERO));
+    RepackListener deleteWhileWriting = (key, shard, phase) -> {
+      if (phase == RepackListener.Phase.WRITTEN && shard.startsWith("20240101_64_0000")) {
+        try {
+          f.delete(late);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    repacker.run(KEY, 1, Set.of(), deleteWhileWriting);
+    assertThat(index(f, "20240101_64_0000_R002.des").find(late)).as("read the tombstones before the DELETE").isPresent();
+    repacker.purge(KEY, 1);
+    assertThat(f.archive.tombstones().erasure(KEY, late)).as("its bytes are still in R002").isEmpty();
+    assertThat(f.archive.tombstones().erasure(KEY, RepackFixture.uid(9))).isPresent();
+
+    RepackReport next = repacker.run(KEY, 2, Set.of(), RepackListener.NONE);
+    assertThat(next.repacked()).extracting(ShardRepack::from, ShardRepack::to, ShardRepack::dropped)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("20240101_64_0000_R002.des", "20240101_64_0000_R003.des", 1L));
+    repacker.purge(KEY, 2);
+    ErasureRecord record = f.archive.tombstones().erasure(KEY, late).orElseThrow();
+    assertThat(record.removedFrom()).isEqualTo("20240101_64_0000_R002.des");
+    assertThat(record.removedBy()).isEqualTo("20240101_64_0000_R003.des");
+    f.assertConsistent();
+  }
+
+  @Test
+  void aStaleFenceCannotSwapAndLeavesTheStoreConsistent() throws Exception {
+    RepackFixture f = packed200();
+    Repacker old = f.repacker(RepackOptions.defaults());
+    Repacker newer = f.repacker(RepackOptions.defaults());
+    RepackListener overtaken = (key, shard, phase) -> {
+      if (phase == RepackListener.Phase.VERIFIED) {
+        try {
+          Repacker.claim(f.archive, KEY, 8); // the lock expired; a newer holder claims the key
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    assertThatThrownBy(() -> old.repack(KEY, "20240101_64_0000.des", 7, overtaken))
+        .isInstanceOf(CatalogConflictException.class).hasMessageContaining("fencing token 7 is older than 8");
+    assertThat(f.store.stat(BlobPath.of("20240101_64_0000_R002.des"))).as("the refused version is deleted").isEmpty();
+    assertThat(f.catalog().contains("20240101_64_0000.des")).isTrue();
+    f.assertConsistent();
+
+    assertThatThrownBy(() -> old.run(KEY, 7, Set.of(), RepackListener.NONE)).isInstanceOf(CatalogConflictException.class);
+    newer.run(KEY, 8, Set.of(), RepackListener.NONE);
+    assertThat(f.catalog().shards()).extracting(s -> s.name())
+        .containsExactly("20240101_64_0000_R002.des", "20240101_64_0001_R002.des"); // the refused R002 was deleted: free again
+    f.assertConsistent();
+  }
+
+  @Test
+  void aRepackerThatLosesTheSwapGivesUpCleanly() throws Exception {
+    RepackFixture f = packed200();
+    Repacker first = f.repacker(RepackOptions.defaults());
+    Repacker second = f.repacker(RepackOptions.defaults());
+    List<String> secondVersion = new ArrayList<>();
+    RepackListener raced = (key, shard, phase) -> {
+      if (phase == RepackListener.Phase.VERIFIED) {
+        secondVersion.add(shard);
+        try { // the other repacker writes and swaps while this one is between verify and swap
+          first.repack(KEY, "20240101_64_0000.des", 3, RepackListener.NONE);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    assertThatThrownBy(() -> second.repack(KEY, "20240101_64_0000.des", 3, raced))
+        .isInstanceOf(RepackConflictException.class).hasMessageContaining("is no longer live");
+    assertThat(secondVersion).containsExactly("20240101_64_0000_R002.des");
+    assertThat(f.catalog().shards()).extracting(s -> s.name()).contains("20240101_64_0000_R003.des");
+    assertThat(f.store.stat(BlobPath.of("20240101_64_0000_R002.des"))).isEmpty();
+    assertThatThrownBy(() -> second.repack(KEY, "20240101_64_0000.des", 3, RepackListener.NONE))
+        .isInstanceOf(RepackConflictException.class).hasMessageContaining("is not live");
+    f.assertConsistent();
+  }
+
+  @Test
+  void aShardWhoseEveryFileIsDeletedLeavesTheLiveList() throws Exception {
+    RepackFixture f = new RepackFixture(new InMemoryBlobStore(), tmp);
+    f.pack(5);
+    String second = f.pack(5);
+    for (int i = 5; i < 10; i++) {
+      f.delete(RepackFixture.uid(i));
+    }
+    Repacker repacker = f.repacker(RepackOptions.defaults().withGrace(Duration.ZERO));
+    RepackReport report = repacker.run(KEY, 1, Set.of(), RepackListener.NONE);
+    assertThat(report.repacked()).singleElement().satisfies(r -> {
+      assertThat(r.from()).isEqualTo(second);
+      assertThat(r.to()).isNull();
+      assertThat(r.dropped()).isEqualTo(5);
+      assertThat(r.bytesAfter()).isZero();
+    });
+    assertThat(f.catalog().shards()).extracting(s -> s.name()).containsExactly("20240101_64_0000.des");
+    assertThat(f.catalog().retired()).singleElement().satisfies(r -> assertThat(r.replacedBy()).isNull());
+    PurgeReport purged = repacker.purge(KEY, 1);
+    assertThat(purged.erasureRecords()).isEqualTo(5);
+    assertThat(f.archive.tombstones().erasure(KEY, RepackFixture.uid(7)).orElseThrow().removedBy()).isNull();
+    f.assertConsistent();
+  }
+
+  @Test
+  void recompressionReencodesAndKeepsTheChecksums() throws Exception {
+    RepackFixture f = new RepackFixture(new InMemoryBlobStore(), tmp);
+    f.pack(20, PackOptions.defaults(8).withCompression(CompressionPolicy.none()));
+    f.delete(RepackFixture.uid(0));
+    ShardRepack r = f.repacker(RepackOptions.defaults().withRecompression(Codec.LZ4, 0))
+        .repack(KEY, "20240101_64_0000.des", 1, RepackListener.NONE);
+    ShardIndex after = index(f, r.to());
+    assertThat(after.find(RepackFixture.uid(1)).orElseThrow().codec()).as("text compresses").isEqualTo(Codec.LZ4);
+    assertThat(after.find(RepackFixture.uid(2)).orElseThrow().codec()).as("random bytes do not").isEqualTo(Codec.NONE);
+    assertThat(r.bytesAfter()).isLessThan(r.bytesBefore());
+    f.assertConsistent();
+  }
+
+  @Test
+  void aPendingTombstoneOfAFileInNoShardIsRecordedAsErased() throws Exception {
+    RepackFixture f = new RepackFixture(new InMemoryBlobStore(), tmp);
+    f.pack(3);
+    f.delete("999999");
+    PurgeReport purged = f.repacker(RepackOptions.defaults()).purge(KEY, 1);
+    assertThat(purged.erasureRecords()).isEqualTo(1);
+    ErasureRecord record = f.archive.tombstones().erasure(KEY, "999999").orElseThrow();
+    assertThat(record.removedFrom()).isNull();
+    assertThat(record.removedBy()).isNull();
+  }
+}

@@ -1,0 +1,58 @@
+package io.des.repack;
+
+import static io.des.repack.RepackFixture.KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.des.storage.BlobPath;
+import io.des.storage.S3BlobStore;
+import io.des.storage.S3TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A repack and purge against a real S3-compatible server (S3Proxy): conditional creates, ranged and streamed reads, deletes. */
+class S3RepackTest {
+  private static final S3TestServer SERVER = new S3TestServer();
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    SERVER.start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    SERVER.close();
+  }
+
+  @Test
+  void aRepackAndPurgeOnS3EraseTheDeletedFilesAndKeepTheRest() throws Exception {
+    RepackFixture f = new RepackFixture(S3BlobStore.open(SERVER.config(SERVER.newBucket(), "archive")), tmp);
+    f.pack(40);
+    f.deleteEvery(10);
+    Repacker repacker = f.repacker(RepackOptions.defaults().withGrace(Duration.ZERO));
+
+    RepackReport report = repacker.run(KEY, 1, Set.of(), RepackListener.NONE);
+    PurgeReport purged = repacker.purge(KEY, 1);
+
+    assertThat(report.repacked()).singleElement().satisfies(r -> {
+      assertThat(r.to()).isEqualTo("20240101_64_0000_R002.des");
+      assertThat(r.kept()).isEqualTo(36);
+    });
+    assertThat(purged.deleted()).containsExactly("20240101_64_0000.des");
+    assertThat(purged.erasureRecords()).isEqualTo(4);
+    assertThat(f.store.stat(BlobPath.of("20240101_64_0000.des"))).isEmpty();
+    Map<String, byte[]> blobs = f.allBlobs();
+    for (String uid : f.deleted) {
+      if (Integer.parseInt(uid) % 2 == 0) {
+        assertThat(blobs.values()).noneMatch(b -> RepackFixture.contains(b, f.files.get(uid)));
+      }
+    }
+    f.assertConsistent();
+  }
+}
