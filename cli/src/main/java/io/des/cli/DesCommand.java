@@ -3,7 +3,10 @@ package io.des.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code des} command line. Exit status: 0 success, 1 failure (corrupt, missing), 2 bad usage or input. */
+/**
+ * The {@code des} command line. Exit status: 0 success, 1 failure (corrupt, missing), 2 bad usage or
+ * input, 3 nothing to do (the file was already deleted).
+ */
 @Command(
     name = "des",
     mixinStandardHelpOptions = true,
@@ -15,6 +18,7 @@ import picocli.CommandLine.Command;
       GetCommand.class,
       LsCommand.class,
       VerifyCommand.class,
+      TombstonesCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -22,6 +26,7 @@ public final class DesCommand implements Runnable {
   static final int OK = 0;
   static final int FAILED = 1;
   static final int BAD_INPUT = 2;
+  static final int ALREADY_DELETED = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,16 +1,14 @@
 package io.des.cli;
 
 import io.des.archive.Archive;
+import io.des.catalog.ArchiveKeys;
 import io.des.catalog.CatalogState;
 import io.des.catalog.LiveShard;
-import io.des.catalog.ShardName;
 import io.des.format.IndexEntry;
 import io.des.format.ShardReader;
 import io.des.routing.ShardKey;
-import io.des.storage.BlobInfo;
 import io.des.storage.BlobStore;
 import java.io.PrintWriter;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
@@ -50,28 +48,15 @@ final class LsCommand implements Callable<Integer> {
         }
         return DesCommand.OK;
       }
-      TreeSet<String> keys = new TreeSet<>();
-      if (what.key != null) {
-        keys.add(what.key);
-      } else {
-        try (Stream<BlobInfo> listing = blobs.list(what.date + "_")) {
-          listing.forEach(i -> ShardName.parse(i.path().key()).ifPresent(n -> keys.add(n.key().toString())));
-        }
-        try (Stream<BlobInfo> listing = blobs.list("_catalog/" + what.date + "/")) {
-          listing.forEach(i -> {
-            String[] parts = i.path().key().split("/");
-            if (parts.length == 4) {
-              keys.add(parts[1] + "_" + parts[2]);
-            }
-          });
-        }
-      }
+      Stream<ShardKey> keys = what.key != null ? Stream.of(ShardKey.parse(what.key))
+          : new ArchiveKeys(blobs, archive.catalog()).ofDay(what.date);
       out.println("key\tgeneration\tshard\tsize\tentries");
-      for (String k : keys) {
-        ShardKey key = ShardKey.parse(k);
-        CatalogState state = archive.catalog().load(key);
-        for (LiveShard s : state.shards()) {
-          out.printf("%s\t%d\t%s\t%d\t%s%n", k, state.generation(), s.name(), s.size(), s.entries() < 0 ? "?" : Long.toString(s.entries()));
+      try (keys) {
+        for (ShardKey key : (Iterable<ShardKey>) keys::iterator) {
+          CatalogState state = archive.catalog().load(key);
+          for (LiveShard s : state.shards()) {
+            out.printf("%s\t%d\t%s\t%d\t%s%n", key, state.generation(), s.name(), s.size(), s.entries() < 0 ? "?" : Long.toString(s.entries()));
+          }
         }
       }
       return DesCommand.OK;

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Progress implements PackListener {
   private final PrintWriter err;
   private final String verb;
+  private final String unit;
   private final boolean enabled;
   private final boolean terminal = System.console() != null;
   private final long startNanos = System.nanoTime();
@@ -21,13 +22,19 @@ final class Progress implements PackListener {
   private long lastDraw;
 
   Progress(PrintWriter err, String verb, boolean enabled) {
+    this(err, verb, "files", enabled);
+  }
+
+  /** @param unit what is counted ("files", "shards") */
+  Progress(PrintWriter err, String verb, String unit, boolean enabled) {
     this.err = err;
     this.verb = verb;
+    this.unit = unit;
     this.enabled = enabled;
   }
 
   @Override
-  public void planned(long files, long bytes) {
+  public synchronized void planned(long files, long bytes) {
     totalFiles += files;
     totalBytes += bytes;
   }
@@ -71,8 +78,8 @@ final class Progress implements PackListener {
       long remaining = (long) ((totalBytes - bytes.get()) / (bytes.get() / seconds));
       eta = String.format("  ETA %d:%02d", remaining / 60, remaining % 60);
     }
-    String line = String.format("%s %,d/%,d files  %,.1f/%,.1f MB  %,.1f MB/s%s",
-        verb, files.get(), totalFiles, mb, totalBytes / 1e6, rate, eta);
+    String line = String.format("%s %,d/%,d %s  %,.1f/%,.1f MB  %,.1f MB/s%s",
+        verb, files.get(), totalFiles, unit, mb, totalBytes / 1e6, rate, eta);
     if (terminal) {
       err.print("\r" + line + (last ? "\n" : ""));
     } else {

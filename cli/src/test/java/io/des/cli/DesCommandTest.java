@@ -13,6 +13,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The des command end to end on a local store: pack, get, ls, verify, and their failures. */
 class DesCommandTest {
@@ -150,6 +152,60 @@ class DesCommandTest {
   }
 
   @Test
+  void verifyAllJsonParsesRecordsResultsAndExitsOneOnlyWhenCorrupt() throws Exception {
+    Path src = tmp.resolve("many");
+    for (int i = 0; i < 30; i++) {
+      Path p = Files.createDirectories(src).resolve("f" + i);
+      Files.writeString(p, "file " + i + " ".repeat(i * 10));
+      Files.setLastModifiedTime(p, FileTime.from(Instant.parse("2024-05-" + (10 + i % 3) + "T10:00:00Z")));
+    }
+    Path store = tmp.resolve("store");
+    assertThat(des("pack", src.toString(), "--store", store.toString(), "--no-progress", "--n-bits", "4").code()).isZero();
+    long shards;
+    try (Stream<Path> s = Files.list(store)) {
+      shards = s.filter(p -> p.toString().endsWith(".des")).count();
+    }
+
+    Run clean = des("verify", "--store", store.toString(), "--all", "--json", "--parallel", "3", "--record");
+    assertThat(clean.code()).as(clean.err()).isZero();
+    JsonNode report = JsonMapper.builder().build().readTree(clean.out());
+    assertThat(report.get("shards").asLong()).isEqualTo(shards);
+    assertThat(report.get("corrupt_shards").asLong()).isZero();
+    assertThat(report.get("entries").asLong()).isEqualTo(30);
+    assertThat(report.get("verified_entries").asLong()).isEqualTo(30);
+    assertThat(report.get("results")).hasSize((int) shards).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).isTrue());
+    try (Stream<Path> records = Files.walk(store.resolve("_verify"))) {
+      assertThat(records.filter(p -> p.toString().endsWith(".des.json")).count()).isEqualTo(shards);
+    }
+
+    Path victim;
+    try (Stream<Path> s = Files.list(store)) {
+      victim = s.filter(p -> p.getFileName().toString().startsWith("20240511_")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(victim);
+    Files.write(victim, java.util.Arrays.copyOf(bytes, bytes.length - 3));
+    Run corrupt = des("verify", "--store", store.toString(), "--all", "--json", "--record");
+    assertThat(corrupt.code()).isEqualTo(1);
+    JsonNode bad = JsonMapper.builder().build().readTree(corrupt.out());
+    assertThat(bad.get("corrupt_shards").asLong()).isEqualTo(1);
+    assertThat(bad.get("results")).filteredOn(r -> !r.get("ok").asBoolean()).singleElement()
+        .satisfies(r -> assertThat(r.get("shard").asString()).isEqualTo(victim.getFileName().toString()));
+    try (var failures = new io.des.verify.VerificationStore(new io.des.storage.LocalBlobStore(store)).failures("")) {
+      assertThat(failures.map(io.des.verify.VerificationRecord::shard)).containsExactly(victim.getFileName().toString());
+    }
+
+    Run otherDays = des("verify", "--store", store.toString(), "--date", "20240510", "--no-progress");
+    assertThat(otherDays.code()).as(otherDays.out()).isZero();
+    Run may11 = des("verify", "--store", store.toString(), "--prefix", "2024051", "--no-progress");
+    assertThat(may11.code()).isEqualTo(1);
+    assertThat(may11.out()).contains("CORRUPT " + victim.getFileName(), shards + " shard(s) checked, 1 corrupt");
+    Run both = des("verify", "--store", store.toString(), "--date", "20240510", "--all");
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err()).contains("Give one of SHARD..., --all, --date, --prefix or --key");
+    assertThat(des("verify", "--store", store.toString(), "--parallel", "0").code()).isEqualTo(2);
+  }
+
+  @Test
   void getOfAnUnknownFileExitsOne() throws Exception {
     Path store = tmp.resolve("store");
     des("pack", sampleFolder().toString(), "--store", store.toString(), "--no-progress");
@@ -171,7 +227,7 @@ class DesCommandTest {
 
   @Test
   void everySubcommandHasHelp() {
-    for (String sub : new String[] {"pack", "get", "ls", "verify", "demo"}) {
+    for (String sub : new String[] {"pack", "get", "ls", "verify", "tombstones", "demo"}) {
       Run help = des(sub, "--help");
       assertThat(help.code()).isZero();
       assertThat(help.out()).contains("Usage: des " + sub);

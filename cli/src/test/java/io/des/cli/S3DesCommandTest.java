@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** des pack, get and verify against an S3 prefix on a real S3-compatible server (S3Proxy). */
+/** des pack, get, verify and tombstones against an S3 prefix on a real S3-compatible server (S3Proxy). */
 class S3DesCommandTest {
   private static final S3TestServer SERVER = new S3TestServer();
   @TempDir Path tmp;
@@ -51,5 +51,21 @@ class S3DesCommandTest {
     DesCommandTest.Run verify = des("verify", "--store", store, "--s3-endpoint", endpoint, "--no-progress");
     assertThat(verify.code()).as(verify.out()).isZero();
     assertThat(verify.out()).contains("0 corrupt; 2 of 2 entries verified.");
+
+    DesCommandTest.Run recorded = des("verify", "--store", store, "--s3-endpoint", endpoint, "--all", "--json", "--record", "--parallel", "2");
+    assertThat(recorded.code()).as(recorded.err()).isZero();
+    assertThat(recorded.out()).contains("\"corrupt_shards\" : 0", "\"verified_entries\" : 2");
+
+    DesCommandTest.Run deleted = des("tombstones", "add", "a.txt", "--created-at", created, "--deleted-by", "dpo", "--reason", "user_request",
+        "--store", store, "--s3-endpoint", endpoint);
+    assertThat(deleted.code()).as(deleted.err()).isZero();
+    assertThat(des("tombstones", "add", "a.txt", "--created-at", created, "--deleted-by", "dpo", "--reason", "user_request",
+        "--store", store, "--s3-endpoint", endpoint).code()).isEqualTo(3);
+    assertThat(des("get", "a.txt", "--created-at", created, "--store", store, "--s3-endpoint", endpoint, "-o", tmp.resolve("gone").toString()).code())
+        .isEqualTo(1);
+    DesCommandTest.Run list = des("tombstones", "list", "--store", store, "--s3-endpoint", endpoint, "--pending");
+    assertThat(list.out().lines()).hasSize(2).last().satisfies(l -> assertThat(l).contains("\ta.txt\t", "\tuser_request\t", "\tpending\t"));
+    DesCommandTest.Run stats = des("tombstones", "stats", "--store", store, "--s3-endpoint", endpoint);
+    assertThat(stats.out()).contains("all\t-\t1\t1\t0\t0\t");
   }
 }

@@ -60,6 +60,11 @@ public final class ShardCatalog {
     this(store, Clock.systemUTC(), defaultWriter(), uncataloged);
   }
 
+  /** What this catalog assumes a key without a catalog holds. */
+  public Uncataloged uncataloged() {
+    return uncataloged;
+  }
+
   /** The folder of a key's catalog. */
   public static String folder(ShardKey key) {
     return "_catalog/" + key.dateDir() + "/" + key.shardHex();

@@ -33,8 +33,27 @@ public final class ShardVerifier {
     }
   }
 
+  /**
+   * Told about each entry as soon as it is checked, on the verifying thread; for progress and
+   * metrics. Not told about entries of a shard whose index cannot be read.
+   */
+  @FunctionalInterface
+  public interface EntryListener {
+    EntryListener NONE = (shard, entry, problem) -> {};
+
+    /**
+     * @param problem what is wrong with the entry, or null when its content checked out
+     */
+    void entryChecked(String shard, IndexEntry entry, Problem problem);
+  }
+
   /** Verifies one shard. Never throws for corruption; reports it. Storage errors propagate. */
   public static Result verify(BlobStore store, BlobPath path, ReaderLimits limits) throws IOException {
+    return verify(store, path, limits, EntryListener.NONE);
+  }
+
+  /** As {@link #verify(BlobStore, BlobPath, ReaderLimits)}, telling {@code listener} about each entry. */
+  public static Result verify(BlobStore store, BlobPath path, ReaderLimits limits, EntryListener listener) throws IOException {
     ShardIndex index;
     try {
       index = ShardReader.loadIndex(store, path, limits);
@@ -54,10 +73,14 @@ public final class ShardVerifier {
     List<IndexEntry> inline = new ArrayList<>();
     for (IndexEntry e : index.entries()) {
       if (e.isBigFile()) {
-        if (drain(reader, e, problems)) {
+        Problem problem = drain(reader, e);
+        if (problem == null) {
           verified++;
           content += e.contentSize();
+        } else {
+          problems.add(problem);
         }
+        listener.entryChecked(path.key(), e, problem);
       } else {
         inline.add(e);
       }
@@ -75,8 +98,11 @@ public final class ShardVerifier {
           in.transferTo(java.io.OutputStream.nullOutputStream());
           verified++;
           content += e.contentSize();
+          listener.entryChecked(path.key(), e, null);
         } catch (CorruptShardException ex) {
-          problems.add(new Problem(e.uid(), ex.getMessage()));
+          Problem problem = new Problem(e.uid(), ex.getMessage());
+          problems.add(problem);
+          listener.entryChecked(path.key(), e, problem);
         }
         slice.transferTo(java.io.OutputStream.nullOutputStream());
       }
@@ -84,13 +110,13 @@ public final class ShardVerifier {
     return new Result(path.key(), index.shardSize(), index.version(), index.sealed(), index.size(), verified, content, List.copyOf(problems));
   }
 
-  private static boolean drain(ShardReader reader, IndexEntry e, List<Problem> problems) throws IOException {
+  /** Reads a BigFile entry through its checks; the problem found, or null. */
+  private static Problem drain(ShardReader reader, IndexEntry e) throws IOException {
     try (InputStream in = reader.openEntry(e)) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
-      return true;
+      return null;
     } catch (CorruptShardException ex) {
-      problems.add(new Problem(e.uid(), ex.getMessage()));
-      return false;
+      return new Problem(e.uid(), ex.getMessage());
     }
   }
 }
