@@ -13,6 +13,7 @@ import io.des.storage.BlobPath;
 import io.des.tombstone.ErasureRecord;
 import io.des.tombstone.Tombstone;
 import io.des.tombstone.TombstoneStore;
+import io.des.verify.VerificationStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,6 +76,7 @@ final class Purger {
             "Retired version " + r.name() + " of " + key + " is still in " + archive.store().describe() + " after its delete");
       }
       state = archive.catalog().commit(key, fence, s -> s.withoutRetired(r.name()), state);
+      new VerificationStore(archive.store()).forget(r.name()); // its verification record, if any, goes with it
       deleted.add(r.name());
       listener.phase(key, r.name(), RepackListener.Phase.PURGED);
     }

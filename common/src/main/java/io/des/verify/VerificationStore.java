@@ -18,11 +18,14 @@ import java.util.stream.Stream;
  *
  * <p>Layout: {@code _verify/<date>/<hex>/<shard name>.json}, one blob per shard version, replaced
  * atomically by each new verification of it (the last one wins; a reader sees the old record or the
- * new one). Records of a shard version outlive it: a reader that acts on a failure checks that the
- * version is still live. Thread-safe.
+ * new one). A failed result also leaves an empty marker under {@code _verify-failed/} at the same
+ * relative name, removed when the shard verifies again or is forgotten, so that finding the failures
+ * lists only them, not every shard's record. Records of a shard version outlive it until it is
+ * forgotten: a reader that acts on a failure checks that the version is still live. Thread-safe.
  */
 public final class VerificationStore {
   public static final String ROOT = "_verify/";
+  public static final String FAILED = "_verify-failed/";
   private static final int MAX_RECORD_BYTES = 1 << 20;
 
   private final BlobStore store;
@@ -33,7 +36,15 @@ public final class VerificationStore {
 
   /** Where the record of a shard version is. */
   public static BlobPath path(ShardName shard) {
-    return BlobPath.of(ROOT + shard.key().dateDir() + "/" + shard.key().shardHex() + "/" + shard.fileName() + ".json");
+    return BlobPath.of(ROOT + relative(shard));
+  }
+
+  private static BlobPath failedMarker(ShardName shard) {
+    return BlobPath.of(FAILED + relative(shard));
+  }
+
+  private static String relative(ShardName shard) {
+    return shard.key().dateDir() + "/" + shard.key().shardHex() + "/" + shard.fileName() + ".json";
   }
 
   /**
@@ -43,7 +54,13 @@ public final class VerificationStore {
    */
   public VerificationRecord record(ShardVerifier.Result result, Instant checkedAt) throws IOException {
     VerificationRecord record = VerificationRecord.of(result, checkedAt);
-    store.putReplace(path(shardName(result.shard())), VerificationCodec.write(record));
+    ShardName shard = shardName(result.shard());
+    store.putReplace(path(shard), VerificationCodec.write(record));
+    if (record.ok()) {
+      store.delete(failedMarker(shard));
+    } else {
+      store.putReplace(failedMarker(shard), new byte[0]);
+    }
     return record;
   }
 
@@ -67,16 +84,29 @@ public final class VerificationStore {
 
   /** The records under {@code prefix} of shards that failed their last verification, as {@link #list}. */
   public Stream<VerificationRecord> failures(String prefix) throws IOException {
-    return list(prefix).filter(r -> !r.ok());
+    return store.list(FAILED + prefix).filter(i -> i.path().key().endsWith(".json"))
+        .flatMap(i -> readIfThere(BlobPath.of(ROOT + i.path().key().substring(FAILED.length()))).stream())
+        .filter(r -> !r.ok()); // verified again, or forgotten, since the marker was listed
   }
 
   /** Removes the record of a shard version (once the version is deleted). Idempotent. */
   public void forget(String shard) throws IOException {
-    store.delete(path(shardName(shard)));
+    ShardName name = shardName(shard);
+    store.delete(java.util.List.of(path(name), failedMarker(name)));
   }
 
   static ShardName shardName(String shard) {
     return ShardName.parse(shard).orElseThrow(() -> new IllegalArgumentException("Not a shard at the root of the store: " + shard));
+  }
+
+  private Optional<VerificationRecord> readIfThere(BlobPath path) {
+    try {
+      return Optional.of(readRecord(path));
+    } catch (BlobNotFoundException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private VerificationRecord read(BlobPath path) {

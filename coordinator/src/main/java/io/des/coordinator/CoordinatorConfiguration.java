@@ -12,8 +12,10 @@ import io.des.repack.Repacker;
 import io.des.routing.Router;
 import io.des.storage.BlobStore;
 import io.des.storage.BlobStores;
+import io.des.verify.VerificationRecord;
 import io.des.verify.VerificationStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -93,8 +95,16 @@ class CoordinatorConfiguration {
     CoordinatorProperties.Repack repack = properties.repack();
     Repacker repacker = new Repacker(archive, RepackOptions.defaults().withGrace(repack.grace()), Clock.systemUTC());
     VerificationStore verifications = new VerificationStore(store);
-    return new ErasureScheduler(election, archive, repacker, verifications::failedShards, ledger, kafka, properties.kafka().repackTopic(),
+    return new ErasureScheduler(election, archive, repacker, prefix -> failedShards(verifications, prefix), ledger, kafka, properties.kafka().repackTopic(),
         repack.deletedRatio(), repack.deadlineMargin(), Clock.systemUTC(), meters);
+  }
+
+  private static java.util.stream.Stream<String> failedShards(VerificationStore verifications, String prefix) {
+    try {
+      return verifications.failures(prefix).map(VerificationRecord::shard);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Bean
