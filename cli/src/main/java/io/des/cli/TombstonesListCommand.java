@@ -1,55 +1,37 @@
 package io.des.cli;
 
-import io.des.storage.BlobStore;
 import io.des.tombstone.ErasureRecord;
 import io.des.tombstone.Tombstone;
 import io.des.tombstone.TombstoneStore;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@code des tombstones list}: one line per tombstone, streamed in name order. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = "Lists tombstones, one a line, with their erasure status (pending or erased).")
-final class TombstonesListCommand implements Callable<Integer> {
+    description = "Lists tombstones, one a line (--json: one JSON object a line), with their erasure status (pending or erased).")
+final class TombstonesListCommand extends TombstonesCommand.StatusReport {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  @Spec CommandSpec spec;
-  @Mixin StoreOptions store;
-  @ArgGroup(exclusive = true) TombstonesCommand.Where where;
-
   @Option(names = "--pending", description = "Only tombstones whose file's bytes are not erased yet.") boolean pendingOnly;
-  @Option(names = "--json", description = "One JSON object a line instead of tab-separated text.") boolean json;
 
   @Override
-  public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    String prefix;
-    try {
-      prefix = TombstonesCommand.Where.prefix(where);
-    } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println("des tombstones list: " + e.getMessage());
-      return DesCommand.BAD_INPUT;
+  boolean pendingOnly() {
+    return pendingOnly;
+  }
+
+  @Override
+  void report(PrintWriter out, Stream<TombstoneStore.Status> statuses) {
+    if (!json) {
+      out.println(String.join("\t", fields(null).keySet()));
     }
-    try (BlobStore blobs = store.openStore(); Stream<TombstoneStore.Status> statuses = new TombstoneStore(blobs).statuses(prefix, pendingOnly)) {
-      if (!json) {
-        out.println(String.join("\t", fields(null).keySet()));
-      }
-      for (TombstoneStore.Status s : (Iterable<TombstoneStore.Status>) statuses::iterator) {
-        Map<String, Object> line = fields(s);
-        out.println(json ? JSON.writeValueAsString(line) : String.join("\t", line.values().stream().map(v -> v == null ? "-" : v.toString()).toList()));
-      }
-      out.flush();
-      return DesCommand.OK;
+    for (TombstoneStore.Status s : (Iterable<TombstoneStore.Status>) statuses::iterator) {
+      Map<String, Object> line = fields(s);
+      out.println(json ? JSON.writeValueAsString(line) : String.join("\t", line.values().stream().map(v -> v == null ? "-" : v.toString()).toList()));
     }
   }
 

@@ -1,20 +1,13 @@
 package io.des.cli;
 
 import io.des.routing.ShardKey;
-import io.des.storage.BlobStore;
 import io.des.tombstone.TombstoneStore;
 import io.des.tombstone.TombstoneTally;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,59 +21,42 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(name = "stats", mixinStandardHelpOptions = true, description = {
     "Counts tombstones per shard key, per day and in all: total, pending erasure, erased,",
     "overdue (erase_by passed, still pending) and the oldest pending (when deleted, how long ago)."})
-final class TombstonesStatsCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-  @Mixin StoreOptions store;
-  @ArgGroup(exclusive = true) TombstonesCommand.Where where;
-
-  @Option(names = "--json", description = "Print a JSON report instead of tab-separated text.") boolean json;
-
+final class TombstonesStatsCommand extends TombstonesCommand.StatusReport {
   @Override
-  public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    String prefix;
-    try {
-      prefix = TombstonesCommand.Where.prefix(where);
-    } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println("des tombstones stats: " + e.getMessage());
-      return DesCommand.BAD_INPUT;
-    }
+  void report(PrintWriter out, Stream<TombstoneStore.Status> statuses) {
     Instant now = Instant.now();
     Rows rows = json ? new JsonRows(out) : new TextRows(out);
-    try (BlobStore blobs = store.openStore(); Stream<TombstoneStore.Status> statuses = new TombstoneStore(blobs).statuses(prefix, false)) {
-      TombstoneTally all = new TombstoneTally(now);
-      TombstoneTally day = null;
-      TombstoneTally key = null;
-      ShardKey currentKey = null;
-      for (TombstoneStore.Status s : (Iterable<TombstoneStore.Status>) statuses::iterator) {
-        ShardKey k = s.tombstone().key();
-        if (!k.equals(currentKey)) {
-          if (key != null) {
-            rows.key(currentKey, key);
-            day.add(key);
-          }
-          if (currentKey == null || !k.dateDir().equals(currentKey.dateDir())) {
-            if (day != null) {
-              rows.day(currentKey.dateDir(), day);
-              all.add(day);
-            }
-            day = new TombstoneTally(now);
-            rows.startDay(k.dateDir());
-          }
-          currentKey = k;
-          key = new TombstoneTally(now);
+    TombstoneTally all = new TombstoneTally(now);
+    TombstoneTally day = null;
+    TombstoneTally key = null;
+    ShardKey currentKey = null;
+    for (TombstoneStore.Status s : (Iterable<TombstoneStore.Status>) statuses::iterator) {
+      ShardKey k = s.tombstone().key();
+      if (!k.equals(currentKey)) {
+        if (key != null) {
+          rows.key(currentKey, key);
+          day.add(key);
         }
-        key.add(s);
+        if (currentKey == null || !k.dateDir().equals(currentKey.dateDir())) {
+          if (day != null) {
+            rows.day(currentKey.dateDir(), day);
+            all.add(day);
+          }
+          day = new TombstoneTally(now);
+          rows.startDay(k.dateDir());
+        }
+        currentKey = k;
+        key = new TombstoneTally(now);
       }
-      if (key != null) {
-        rows.key(currentKey, key);
-        day.add(key);
-        rows.day(currentKey.dateDir(), day);
-        all.add(day);
-      }
-      rows.total(all);
-      return DesCommand.OK;
+      key.add(s);
     }
+    if (key != null) {
+      rows.key(currentKey, key);
+      day.add(key);
+      rows.day(currentKey.dateDir(), day);
+      all.add(day);
+    }
+    rows.total(all);
   }
 
   /** The report, row by row as the tallies close. */
