@@ -1,6 +1,7 @@
 package io.des.coordinator;
 
 import io.des.archive.Archive;
+import io.des.catalog.CatalogState;
 import io.des.catalog.RetiredShard;
 import io.des.coord.JobLedger;
 import io.des.coord.LeaderElection;
@@ -160,7 +161,8 @@ final class ErasureScheduler {
         log.warn("No longer the leader: stopping this erasure scan");
         break;
       }
-      RepackJob job = decide(key, byKey.get(key), corrupt.getOrDefault(key, Set.of()), now);
+      KeyTombstones tombstones = byKey.get(key);
+      RepackJob job = decide(key, tombstones == null ? null : tombstones.earliestEraseBy, corrupt.getOrDefault(key, Set.of()), now);
       if (job == null) {
         continue;
       }
@@ -177,12 +179,17 @@ final class ErasureScheduler {
     return report;
   }
 
-  /** The job a key needs now, or null. */
-  RepackJob decide(ShardKey key, KeyTombstones tombstones, Set<String> corruptNames, Instant now) throws IOException {
+  /**
+   * The job a key needs now, or null.
+   *
+   * @param earliestEraseBy the nearest erasure deadline of the key's pending tombstones, or null
+   * @param corruptNames shards of the key a verification found corrupt (live or not)
+   */
+  RepackJob decide(ShardKey key, Instant earliestEraseBy, Set<String> corruptNames, Instant now) throws IOException {
     RepackPlan plan = repacker.plan(key);
     List<String> reasons = new ArrayList<>();
     List<String> shards = new ArrayList<>();
-    boolean deadlineNear = tombstones != null && !tombstones.earliestEraseBy.minus(deadlineMargin).isAfter(now);
+    boolean deadlineNear = earliestEraseBy != null && !earliestEraseBy.minus(deadlineMargin).isAfter(now);
     for (ShardPlan shard : plan.shards()) {
       if (shard.tombstoned() == 0) {
         continue;
@@ -196,8 +203,9 @@ final class ErasureScheduler {
       }
     }
     List<String> corrupt = new ArrayList<>();
+    CatalogState catalog = archive.catalog().load(key);
     for (String name : corruptNames) {
-      if (plan.shards().stream().anyMatch(s -> s.shard().equals(name))) { // still live
+      if (catalog.contains(name)) { // still live
         corrupt.add(name);
         addOnce(reasons, "corruption");
       }
