@@ -66,6 +66,23 @@ class DeleteApiTest {
     return DeleteFixtures.tombstoned(STORE, BITS, uid);
   }
 
+  /** A DELETE with a valid token, signed by the configured key, for {@code subject} with {@code scope}. */
+  private HttpResponse<String> deleteWithJwt(String pathAndQuery, String subject, String scope) throws Exception {
+    return client.delete(pathAndQuery, "Authorization", "Bearer " + DeleteFixtures.jwt(JWT_KEYS, subject, scope, Duration.ofMinutes(5)));
+  }
+
+  private static void assertUnauthorized(HttpResponse<String> r, String wwwAuthenticate) {
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.body()).isEqualTo("{\"detail\":\"Unauthorized\"}");
+    assertThat(r.headers().firstValue("www-authenticate")).hasValueSatisfying(v -> assertThat(v).contains(wwwAuthenticate));
+  }
+
+  /** A refused DELETE wrote no tombstone and the file is still served. */
+  private void assertUntouched(String uid) throws Exception {
+    assertThat(tombstoned(uid)).isFalse();
+    assertThat(client.get("/files/" + uid + "?created_at=2024-03-05").statusCode()).isEqualTo(200);
+  }
+
   @Test
   void deleteGives200ThenASecondDeleteGives410() throws Exception {
     Instant before = Instant.now();
@@ -120,12 +137,9 @@ class DeleteApiTest {
   void noKeyOrAWrongKeyIs401AndWritesNothing() throws Exception {
     for (HttpResponse<String> r : List.of(client.delete("/files/refused" + Q), client.delete("/files/refused" + Q, "X-API-Key", "wrong"),
         client.delete("/files/refused" + Q, "X-API-Key", ""), client.delete("/files/refused" + Q, "X-API-Key", KEY + "x"))) {
-      assertThat(r.statusCode()).isEqualTo(401);
-      assertThat(r.body()).isEqualTo("{\"detail\":\"Unauthorized\"}");
-      assertThat(r.headers().firstValue("www-authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+      assertUnauthorized(r, "Bearer");
     }
-    assertThat(tombstoned("refused")).isFalse();
-    assertThat(client.get("/files/refused?created_at=2024-03-05").statusCode()).isEqualTo(200);
+    assertUntouched("refused");
   }
 
   @Test
@@ -171,8 +185,7 @@ class DeleteApiTest {
 
   @Test
   void aJwtWithTheDeleteScopeMayDelete() throws Exception {
-    String token = DeleteFixtures.jwt(JWT_KEYS, "alice", "des:read des:delete", Duration.ofMinutes(5));
-    HttpResponse<String> r = client.delete("/files/by-jwt" + Q, "Authorization", "Bearer " + token);
+    HttpResponse<String> r = deleteWithJwt("/files/by-jwt" + Q, "alice", "des:read des:delete");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("\"deleted_by\":\"admin\"");
     assertThat(client.get("/files/by-jwt?created_at=2024-03-05").statusCode()).isEqualTo(410);
@@ -180,24 +193,19 @@ class DeleteApiTest {
 
   @Test
   void deletedByDefaultsToTheJwtSubject() throws Exception {
-    String token = DeleteFixtures.jwt(JWT_KEYS, "alice@example.org", "des:delete", Duration.ofMinutes(5));
-    HttpResponse<String> r = client.delete("/files/jwt-subject?created_at=2024-03-05&reason=user_request",
-        "Authorization", "Bearer " + token);
+    HttpResponse<String> r = deleteWithJwt("/files/jwt-subject?created_at=2024-03-05&reason=user_request", "alice@example.org", "des:delete");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("\"deleted_by\":\"alice@example.org\"", "\"reason\":\"user_request\"", "\"ticket_id\":null");
   }
 
   @Test
   void aJwtWithoutTheScopeIs403AndWritesNothing() throws Exception {
-    String token = DeleteFixtures.jwt(JWT_KEYS, "bob", "des:read", Duration.ofMinutes(5));
-    HttpResponse<String> r = client.delete("/files/no-scope" + Q, "Authorization", "Bearer " + token);
+    HttpResponse<String> r = deleteWithJwt("/files/no-scope" + Q, "bob", "des:read");
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(r.body()).isEqualTo("{\"detail\":\"Forbidden: scope des:delete is required\"}");
     assertThat(r.headers().firstValue("www-authenticate")).hasValueSatisfying(v -> assertThat(v).contains("insufficient_scope"));
-    String noScope = DeleteFixtures.jwt(JWT_KEYS, "bob", null, Duration.ofMinutes(5));
-    assertThat(client.delete("/files/no-scope" + Q, "Authorization", "Bearer " + noScope).statusCode()).isEqualTo(403);
-    assertThat(tombstoned("no-scope")).isFalse();
-    assertThat(client.get("/files/no-scope?created_at=2024-03-05").statusCode()).isEqualTo(200);
+    assertThat(deleteWithJwt("/files/no-scope" + Q, "bob", null).statusCode()).isEqualTo(403);
+    assertUntouched("no-scope");
   }
 
   @Test
@@ -207,12 +215,9 @@ class DeleteApiTest {
     String foreign = DeleteFixtures.jwt(other, "mallory", "des:delete", Duration.ofMinutes(5));
     for (String token : List.of(expired, foreign, "not.a.jwt")) {
       HttpResponse<String> r = client.delete("/files/bad-jwt" + Q, "Authorization", "Bearer " + token);
-      assertThat(r.statusCode()).isEqualTo(401);
-      assertThat(r.body()).isEqualTo("{\"detail\":\"Unauthorized\"}");
-      assertThat(r.headers().firstValue("www-authenticate")).hasValueSatisfying(v -> assertThat(v).contains("invalid_token"));
+      assertUnauthorized(r, "invalid_token");
     }
-    assertThat(tombstoned("bad-jwt")).isFalse();
-    assertThat(client.get("/files/bad-jwt?created_at=2024-03-05").statusCode()).isEqualTo(200);
+    assertUntouched("bad-jwt");
   }
 
   @Test
