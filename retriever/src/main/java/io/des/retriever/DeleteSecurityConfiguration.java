@@ -22,7 +22,7 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
  * spring.security.oauth2.resourceserver.jwt.*} is configured, or one of the {@code X-API-Key}s of
  * {@code des.retriever.delete.api-keys}. With neither configured, DELETE answers 503 "Delete API not
  * configured". Stateless: no session, no CSRF token (no cookies are ever accepted as credentials),
- * no login page, no generated password.
+ * no login page, no generated password, and no cache-control headers added to the file responses.
  */
 @Configuration(proxyBeanMethods = false)
 class DeleteSecurityConfiguration {
@@ -41,6 +41,9 @@ class DeleteSecurityConfiguration {
         .formLogin(AbstractHttpConfigurer::disable)
         .logout(AbstractHttpConfigurer::disable)
         .requestCache(AbstractHttpConfigurer::disable)
+        // Files are immutable and carry ETags: Spring's "Cache-Control: no-store" would stop every
+        // cache in front of the service.
+        .headers(h -> h.cacheControl(c -> c.disable()))
         .authorizeHttpRequests(a -> a
             .requestMatchers(HttpMethod.DELETE, "/files/**").hasAuthority(DELETE_AUTHORITY)
             .anyRequest().permitAll())

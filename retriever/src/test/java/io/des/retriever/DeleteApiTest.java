@@ -232,6 +232,7 @@ class DeleteApiTest {
     assertThat(client.get("/actuator/prometheus").statusCode()).isEqualTo(200);
     HttpResponse<String> r = client.get("/files/keep?created_at=2024-03-05");
     assertThat(r.headers().firstValue("set-cookie")).as("stateless").isEmpty();
+    assertThat(r.headers().firstValue("cache-control")).as("files stay cacheable").isEmpty();
     assertThat(context.getBeanNamesForType(UserDetailsService.class)).as("no generated user or password").isEmpty();
   }
 
