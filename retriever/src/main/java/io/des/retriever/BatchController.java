@@ -7,6 +7,7 @@ import io.des.format.ShardIndex;
 import io.des.format.ShardReader;
 import io.des.routing.CreatedAt;
 import io.des.routing.InvalidCreatedAtException;
+import io.des.tombstone.FileDeletedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -126,6 +127,8 @@ class BatchController implements DisposableBean {
         status(line, 400, "Invalid created_at format");
       } catch (EntryNotFoundException | IllegalArgumentException e) {
         status(line, 404, "File not found");
+      } catch (FileDeletedException e) {
+        status(line, 410, "File deleted");
       } catch (ZonedArchiveSource.BackpressureException e) {
         status(line, 429, "Too many requests for this zone");
       } catch (IOException e) {

@@ -5,6 +5,7 @@ import io.des.format.CorruptShardException;
 import io.des.format.EntryNotFoundException;
 import io.des.routing.CreatedAt;
 import io.des.routing.InvalidCreatedAtException;
+import io.des.tombstone.FileDeletedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -59,7 +60,7 @@ class FilesController {
       HttpServletRequest request,
       HttpServletResponse servletResponse)
       throws IOException {
-    String uid = path.startsWith("/") ? path.substring(1) : path;
+    String uid = uidOf(path);
     Timer.Sample sample = Timer.start(meters);
     String status = "error";
     try {
@@ -90,6 +91,9 @@ class FilesController {
       } catch (EntryNotFoundException | IllegalArgumentException e) {
         status = "not_found";
         throw new ApiException(HttpStatus.NOT_FOUND, "File not found");
+      } catch (FileDeletedException e) {
+        status = "deleted";
+        throw new ApiException(HttpStatus.GONE, "File deleted");
       }
       long size = found.located().entry().contentSize();
       String etag = found.etag();
@@ -124,15 +128,10 @@ class FilesController {
       headers.forEach((name, values) -> values.forEach(v -> servletResponse.addHeader(name, v)));
       found.body().streamer().writeTo(servletResponse.getOutputStream());
       return null;
-    } catch (ZonedArchiveSource.BackpressureException e) {
-      status = "throttled";
-      long seconds = Math.max(1, e.retryAfter().toSeconds());
-      throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "Too many requests for this zone; retry after " + seconds + " s",
-          Long.toString(seconds));
-    } catch (ZonedArchiveSource.ZoneUnavailableException | io.des.storage.StorageException e) {
-      status = "unavailable";
-      log.warn("Storage unavailable while reading uid '{}': {}", uid, e.getMessage());
-      throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Storage unavailable");
+    } catch (ZonedArchiveSource.BackpressureException | ZonedArchiveSource.ZoneUnavailableException | io.des.storage.StorageException e) {
+      ApiException answer = storageError(e, uid, log);
+      status = answer.status() == HttpStatus.TOO_MANY_REQUESTS ? "throttled" : "unavailable";
+      throw answer;
     } catch (CorruptShardException e) {
       status = "corrupt";
       log.error("Corrupt shard while reading uid '{}': {}", uid, e.getMessage());
@@ -141,6 +140,22 @@ class FilesController {
       meters.counter("des.retrievals", "backend", backend, "status", status).increment();
       sample.stop(meters.timer("des.retrieval", "backend", backend));
     }
+  }
+
+  /** The uid of a {@code /files/{*uid}} path variable, which keeps its leading slash. */
+  static String uidOf(String path) {
+    return path.startsWith("/") ? path.substring(1) : path;
+  }
+
+  /** 429 with Retry-After for a zone out of budget; 503 "Storage unavailable" for a failing store. */
+  static ApiException storageError(IOException e, String uid, Logger log) {
+    if (e instanceof ZonedArchiveSource.BackpressureException busy) {
+      long seconds = Math.max(1, busy.retryAfter().toSeconds());
+      return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "Too many requests for this zone; retry after " + seconds + " s",
+          Long.toString(seconds));
+    }
+    log.warn("Storage unavailable for uid '{}': {}", uid, e.getMessage());
+    return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Storage unavailable");
   }
 
   /**

@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param retryBackoff wait before the first retry, doubling, with jitter; default 50 ms
  * @param maxBufferedBytes entries up to this size are read and verified whole before the response
  *     starts, so a corrupt one becomes a 500, not a cut-off body; larger ones stream
+ * @param erasureWindow the promise a DELETE makes: its tombstone's {@code erase_by} is the deletion
+ *     time plus this; default 48 hours
+ * @param delete who may DELETE besides holders of a JWT with scope {@code des:delete}
  */
 @ConfigurationProperties("des.retriever")
 public record RetrieverProperties(
@@ -29,7 +32,22 @@ public record RetrieverProperties(
     java.time.Duration retryBackoff,
     java.time.Duration breakerWait,
     Integer zoneRequestsPerSecond,
-    Long maxBufferedBytes) {
+    Long maxBufferedBytes,
+    java.time.Duration erasureWindow,
+    Delete delete) {
+
+  /**
+   * {@code des.retriever.delete.*}.
+   *
+   * @param apiKeys keys accepted in {@code X-API-Key} (upstream's {@code DES_DELETE_API_KEY} is one
+   *     of them); blank ones are ignored. None, and no JWT issuer or key, means DELETE answers 503.
+   */
+  public record Delete(java.util.List<String> apiKeys) {
+    public Delete {
+      apiKeys = apiKeys == null ? java.util.List.of() : apiKeys.stream().filter(k -> k != null && !k.isBlank()).toList();
+    }
+  }
+
   public RetrieverProperties {
     if ((store == null || store.isBlank()) == (zones == null)) {
       throw new IllegalArgumentException(
@@ -49,6 +67,15 @@ public record RetrieverProperties(
     }
     if (maxBufferedBytes == null) {
       maxBufferedBytes = 8L << 20;
+    }
+    if (erasureWindow == null) {
+      erasureWindow = java.time.Duration.ofHours(48);
+    }
+    if (erasureWindow.isNegative()) {
+      throw new IllegalArgumentException("des.retriever.erasure-window must not be negative, got " + erasureWindow);
+    }
+    if (delete == null) {
+      delete = new Delete(null);
     }
   }
 }

@@ -6,15 +6,20 @@ import java.util.Map;
 /**
  * The upstream service's environment variables, so that its deployments keep working unchanged:
  * {@code DES_BACKEND} (local, s3, multi_s3), {@code DES_BASE_DIR}, {@code DES_S3_BUCKET}, {@code
- * DES_S3_PREFIX}, {@code DES_S3_ENDPOINT_URL}, {@code DES_ZONES_CONFIG}, {@code DES_N_BITS}. They
- * become default properties, below anything configured the Spring way; they are ignored when none
- * of them is set.
+ * DES_S3_PREFIX}, {@code DES_S3_ENDPOINT_URL}, {@code DES_ZONES_CONFIG}, {@code DES_N_BITS}, and
+ * {@code DES_DELETE_API_KEY} (one key for DELETE, taken whole even if it holds commas). They become
+ * default properties, below anything configured the Spring way; the storage ones are ignored when
+ * none of them is set.
  */
 final class UpstreamEnvironment {
   private UpstreamEnvironment() {}
 
   static Map<String, Object> defaults(Map<String, String> env) {
     Map<String, Object> props = new LinkedHashMap<>();
+    String deleteKey = env.get("DES_DELETE_API_KEY");
+    if (deleteKey != null && !deleteKey.isBlank()) {
+      props.put("des.retriever.delete.api-keys[0]", deleteKey); // indexed: a list value would be split at commas
+    }
     String backend = env.getOrDefault("DES_BACKEND", "").trim().toLowerCase();
     boolean any = !backend.isEmpty() || env.containsKey("DES_BASE_DIR") || env.containsKey("DES_S3_BUCKET") || env.containsKey("DES_ZONES_CONFIG");
     if (!any) {

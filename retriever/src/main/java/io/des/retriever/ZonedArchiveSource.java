@@ -5,6 +5,7 @@ import io.des.format.CorruptShardException;
 import io.des.format.EntryNotFoundException;
 import io.des.routing.CreatedAt;
 import io.des.routing.Router;
+import io.des.tombstone.FileDeletedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.io.IOException;
@@ -84,7 +85,7 @@ final class ZonedArchiveSource implements ArchiveSource {
         T result = action.apply(replica.archive());
         replica.breaker().onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         return result;
-      } catch (EntryNotFoundException e) {
+      } catch (EntryNotFoundException | FileDeletedException e) {
         // An answer, not a fault: the replicas are copies of one another.
         replica.breaker().onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         throw e;
@@ -100,6 +101,11 @@ final class ZonedArchiveSource implements ArchiveSource {
       throw corrupt;
     }
     throw new ZoneUnavailableException(zone.name(), last);
+  }
+
+  @Override
+  public List<Location> locations(String uid) throws IOException {
+    return zoneOf(router.shardIndex(uid)).replicas().stream().map(r -> new Location(r.name(), r.archive())).toList();
   }
 
   private Zone zoneOf(int index) throws EntryNotFoundException {

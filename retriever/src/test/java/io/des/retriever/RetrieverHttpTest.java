@@ -87,7 +87,7 @@ class RetrieverHttpTest {
     HttpResponse<byte[]> r = get("/openapi.yaml");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(text(r)).isEqualTo(Files.readString(Path.of("../docs/openapi.yaml")));
-    assertThat(text(r)).contains("/files/{uid}:", "/health:", "/metrics:", "'206':", "'416':", "'422':");
+    assertThat(text(r)).contains("/files/{uid}:", "/health:", "/metrics:", "'206':", "'416':", "'422':", "delete:", "X-API-Key", "'410':");
   }
 
   @Test

@@ -36,4 +36,12 @@ class UpstreamEnvironmentTest {
     assertThat(UpstreamEnvironment.defaults(Map.of("PATH", "/bin"))).isEmpty();
     assertThat(UpstreamEnvironment.defaults(Map.of("DES_BACKEND", "local"))).containsEntry("des.retriever.store", "./data/des");
   }
+
+  @Test
+  void deleteApiKeyIsOneKeyEvenWithCommas() {
+    assertThat(UpstreamEnvironment.defaults(Map.of("DES_DELETE_API_KEY", "s3cr,et")))
+        .containsExactly(Map.entry("des.retriever.delete.api-keys[0]", "s3cr,et"));
+    assertThat(UpstreamEnvironment.defaults(Map.of("DES_DELETE_API_KEY", " ", "DES_BASE_DIR", "/d")))
+        .as("blank: not configured, as upstream").doesNotContainKey("des.retriever.delete.api-keys[0]");
+  }
 }
