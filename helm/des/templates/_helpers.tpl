@@ -147,6 +147,17 @@ readinessProbe:
 {{- end }}
 {{- end -}}
 
+{{/* The retriever's DELETE API keys from the existing Secret, when one is named. */}}
+{{- define "des.deleteKeysEnv" -}}
+{{- with .Values.retriever.delete }}
+{{- if .existingSecret }}
+- name: DES_RETRIEVER_DELETE_APIKEYS
+  valueFrom:
+    secretKeyRef: {name: {{ .existingSecret | quote }}, key: {{ .apiKeysKey | quote }}}
+{{- end }}
+{{- end }}
+{{- end -}}
+
 {{/* The writable /tmp of a read-only root filesystem. */}}
 {{- define "des.tmpVolume" -}}
 - name: tmp

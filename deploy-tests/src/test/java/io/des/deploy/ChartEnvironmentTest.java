@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,11 +32,11 @@ class ChartEnvironmentTest {
     assertThat(manifests.environment(App.WORKER).keySet()).containsExactlyInAnyOrderElementsOf(union(shared, "DES_WORKER_ID",
         "DES_WORKER_SHUTDOWNTIMEOUT", "SPRING_KAFKA_CONSUMER_GROUPID", "SPRING_KAFKA_CONSUMER_PROPERTIES_SESSION_TIMEOUT_MS"));
     assertThat(manifests.environment(App.RETRIEVER).keySet()).containsExactlyInAnyOrder(
-        "DES_RETRIEVER_STORE", "DES_RETRIEVER_S3ENDPOINT", "DES_RETRIEVER_NBITS", "AWS_REGION");
+        "DES_RETRIEVER_STORE", "DES_RETRIEVER_S3ENDPOINT", "DES_RETRIEVER_NBITS", "DES_RETRIEVER_ERASUREWINDOW", "AWS_REGION");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "keda-off.yaml", "fixed-replicas.yaml", "minio-secret.yaml", "irsa.yaml"})
+  @ValueSource(strings = {"", "keda-off.yaml", "fixed-replicas.yaml", "minio-secret.yaml", "irsa.yaml", "delete-auth.yaml"})
   void everySettingVariableBindsInItsCanonicalForm(String valuesFile) {
     Chart chart = Chart.withDefaults().set("s3.endpoint", "http://minio:9000");
     Manifests manifests = (valuesFile.isEmpty() ? chart : chart.values(valuesFile)).render();
@@ -74,6 +75,21 @@ class ChartEnvironmentTest {
     assertThat(worker.setting("worker.id")).isEqualTo(SAMPLE_POD_NAME);
     assertThat(retriever.setting("store")).isEqualTo("s3://archive-replica/des");
     assertThat(retriever.setting("s3Endpoint")).isEqualTo(URI.create("http://minio.storage:9000"));
+  }
+
+  @Test
+  void deleteCredentialsReachTheRetrieverOnly() {
+    Manifests manifests = Chart.withDefaults().values("delete-auth.yaml").render();
+    Map<String, String> env = manifests.environment(App.RETRIEVER);
+    EnvBinding retriever = EnvBinding.of(App.RETRIEVER, bindable(env));
+
+    assertThat(env.get("DES_RETRIEVER_DELETE_APIKEYS")).contains("des-delete-keys").contains("DES_DELETE_API_KEY");
+    assertThat(retriever.propertyOfEnv()).containsEntry("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUERURI",
+        "spring.security.oauth2.resourceserver.jwt.issuer-uri");
+    assertThat(retriever.setting("erasureWindow")).isEqualTo(Duration.ofHours(24));
+    for (App app : List.of(App.COORDINATOR, App.WORKER)) {
+      assertThat(manifests.environment(app).keySet()).noneMatch(name -> name.contains("APIKEYS") || name.contains("OAUTH2"));
+    }
   }
 
   @Test

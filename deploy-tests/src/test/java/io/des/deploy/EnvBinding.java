@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.core.env.StandardEnvironment;
@@ -47,6 +48,9 @@ record EnvBinding(Map<String, String> propertyOfEnv, Object settings) {
     Object settings = binder.bindOrCreate(app.prefix(), Bindable.of(app.propertiesRecord()), recorder);
     if (app.applicationProperties().stringPropertyNames().stream().anyMatch(k -> k.startsWith("spring.kafka."))) {
       binder.bind("spring.kafka", Bindable.of(KafkaProperties.class), recorder);
+    }
+    if (app == App.RETRIEVER) { // bearer tokens for DELETE
+      binder.bind("spring.security.oauth2.resourceserver", Bindable.of(OAuth2ResourceServerProperties.class), recorder);
     }
     return new EnvBinding(bound, settings);
   }
