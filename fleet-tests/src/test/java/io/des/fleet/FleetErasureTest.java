@@ -100,6 +100,7 @@ class FleetErasureTest extends FleetTestBase {
         assertThat(s.erasure()).isNotNull();
         assertThat(s.erasure().purgedAt()).isAfterOrEqualTo(s.tombstone().deletedAt());
       });
+      printLatencies(statuses);
     }
     assertNoObjectHolds(store, gone);
     ReadBack.throughTheRetriever(r1, FILES, FleetErasureTest::createdAt, FleetErasureTest::deleted);
@@ -143,6 +144,31 @@ class FleetErasureTest extends FleetTestBase {
     }
     assertThat(shards).isPositive();
     assertThat(objects).isGreaterThan(shards);
+  }
+
+  /**
+   * The measured time from DELETE to a live version without the file and to the last old copy
+   * deleted, for docs/performance.md (printed, not asserted: timing belongs to benchmarks).
+   */
+  private static void printLatencies(List<TombstoneStore.Status> statuses) {
+    List<Long> removed = new ArrayList<>();
+    List<Long> purged = new ArrayList<>();
+    for (TombstoneStore.Status s : statuses) {
+      if (s.erasure().removedAt() != null) {
+        removed.add(Duration.between(s.tombstone().deletedAt(), s.erasure().removedAt()).toMillis());
+      }
+      purged.add(Duration.between(s.tombstone().deletedAt(), s.erasure().purgedAt()).toMillis());
+    }
+    System.out.printf("DELETE to swap (ms): %s%nDELETE to erasure (ms): %s%n", percentiles(removed), percentiles(purged));
+  }
+
+  private static String percentiles(List<Long> millis) {
+    List<Long> sorted = millis.stream().sorted().toList();
+    if (sorted.isEmpty()) {
+      return "none";
+    }
+    return "n=" + sorted.size() + " p50=" + sorted.get(sorted.size() / 2) + " p95=" + sorted.get(sorted.size() * 95 / 100)
+        + " max=" + sorted.get(sorted.size() - 1);
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {
