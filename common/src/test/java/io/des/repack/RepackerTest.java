@@ -195,6 +195,28 @@ class RepackerTest {
   }
 
   @Test
+  void aCorruptEntryIsRepairedFromAReplicaOfTheArchive() throws Exception {
+    RepackFixture f = packed200();
+    Path replicaDir = tmp.resolve("replica");
+    try (java.util.stream.Stream<Path> tree = java.nio.file.Files.walk(tmp.resolve("store"))) {
+      for (Path from : (Iterable<Path>) tree::iterator) {
+        java.nio.file.Files.copy(from, replicaDir.resolve(tmp.resolve("store").relativize(from).toString()));
+      }
+    }
+    String victim = RepackFixture.uid(4);
+    corrupt(f, "20240101_64_0000.des", victim);
+    io.des.archive.Archive empty = io.des.archive.Archive.open(new LocalBlobStore(tmp.resolve("empty-zone")), null, ReaderLimits.DEFAULTS);
+    io.des.archive.Archive replica = io.des.archive.Archive.open(new LocalBlobStore(replicaDir), null, ReaderLimits.DEFAULTS);
+
+    ShardRepack r = f.repacker(RepackOptions.defaults().withRepair(new ReplicaRepairSource(List.of(empty, replica))))
+        .repack(KEY, "20240101_64_0000.des", 1, RepackListener.NONE);
+
+    assertThat(r.repaired()).as("found in the second zone").isEqualTo(1);
+    assertThat(r.corruptDropped()).isZero();
+    f.assertConsistent();
+  }
+
+  @Test
   void aDeleteAfterTheRepackReadTheTombstonesStaysPendingAndTheNextRunRemovesIt() throws Exception {
     RepackFixture f = packed200();
     String late = RepackFixture.uid(0);

@@ -12,6 +12,7 @@ import io.des.pack.PackOptions;
 import io.des.pack.ResumablePacker;
 import io.des.repack.RepackOptions;
 import io.des.repack.Repacker;
+import io.des.repack.ReplicaRepairSource;
 import io.des.storage.BlobStore;
 import io.des.storage.BlobStores;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +20,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -95,9 +98,37 @@ class WorkerConfiguration {
     return new JobRunner(packer, archive, locks, checkpoints, ledger, markers, workerId(properties), properties.worker().lockWait(), meters);
   }
 
+  /** The archive's replicas that corrupt entries are repaired from ({@code des.repack.repair-from}). */
+  @Bean(destroyMethod = "close")
+  RepairReplicas repairReplicas(Archive archive, WorkerProperties properties) {
+    List<BlobStore> stores = new ArrayList<>();
+    for (String location : properties.repack().repairFrom()) {
+      stores.add(BlobStores.open(location, b -> properties.s3Endpoint() == null ? b : b.endpoint(properties.s3Endpoint())));
+    }
+    return new RepairReplicas(stores, archive.router().nBits());
+  }
+
   @Bean
-  Repacker repacker(Archive archive, WorkerProperties properties) {
-    return new Repacker(archive, RepackOptions.defaults().withGrace(properties.repack().grace()), Clock.systemUTC());
+  Repacker repacker(Archive archive, RepairReplicas replicas, WorkerProperties properties) {
+    RepackOptions options = RepackOptions.defaults().withGrace(properties.repack().grace());
+    if (!replicas.stores().isEmpty()) {
+      options = options.withRepair(replicas.source());
+    }
+    return new Repacker(archive, options, Clock.systemUTC());
+  }
+
+  /** Replica stores, closed with the app. */
+  record RepairReplicas(List<BlobStore> stores, int nBits) implements AutoCloseable {
+    ReplicaRepairSource source() {
+      return new ReplicaRepairSource(stores.stream().map(s -> Archive.withBits(s, nBits, ReaderLimits.DEFAULTS)).toList());
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (BlobStore store : stores) {
+        store.close();
+      }
+    }
   }
 
   @Bean

@@ -2,6 +2,7 @@ package io.des.worker;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -44,8 +45,10 @@ public record WorkerProperties(
    *
    * @param grace how long a replaced shard version is kept for readers still using it before it is
    *     deleted; the coordinator must use the same value
+   * @param repairFrom replicas of the archive (other zones: folders or {@code s3://bucket/prefix},
+   *     through {@code des.s3-endpoint}) that a corrupt entry is repaired from instead of dropped
    */
-  public record Repack(@DefaultValue("1h") Duration grace) {}
+  public record Repack(@DefaultValue("1h") Duration grace, @DefaultValue List<String> repairFrom) {}
 
   /**
    * @param id names this worker in the ledger and in logs; the host name when unset
