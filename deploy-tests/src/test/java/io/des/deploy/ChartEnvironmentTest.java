@@ -29,7 +29,8 @@ class ChartEnvironmentTest {
     assertThat(manifests.environment(App.COORDINATOR).keySet()).containsExactlyInAnyOrderElementsOf(union(shared, "DES_COORDINATOR_LANDING",
         "DES_REPACK_DELETEDRATIO", "DES_REPACK_DEADLINEMARGIN", "DES_REPACK_SCANINTERVAL"));
     assertThat(manifests.environment(App.WORKER).keySet()).containsExactlyInAnyOrderElementsOf(union(shared, "DES_WORKER_ID",
-        "DES_WORKER_SHUTDOWNTIMEOUT", "SPRING_KAFKA_CONSUMER_GROUPID", "SPRING_KAFKA_CONSUMER_PROPERTIES_SESSION_TIMEOUT_MS"));
+        "DES_WORKER_SHUTDOWNTIMEOUT", "DES_SCRUB_ENABLED", "DES_SCRUB_INTERVAL", "DES_SCRUB_SHARDSPERRUN", "DES_SCRUB_PARALLEL",
+        "SPRING_KAFKA_CONSUMER_GROUPID", "SPRING_KAFKA_CONSUMER_PROPERTIES_SESSION_TIMEOUT_MS"));
     assertThat(manifests.environment(App.RETRIEVER).keySet()).containsExactlyInAnyOrder(
         "DES_RETRIEVER_STORE", "DES_RETRIEVER_S3ENDPOINT", "DES_RETRIEVER_NBITS", "AWS_REGION");
   }

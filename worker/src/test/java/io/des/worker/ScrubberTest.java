@@ -20,7 +20,10 @@ import io.des.storage.BlobStore;
 import io.des.storage.LocalBlobStore;
 import io.des.verify.VerificationRecord;
 import io.des.verify.VerificationStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -80,11 +83,11 @@ class ScrubberTest {
     }
   }
 
-  private Scrubber scrubber(FencedLocks locks, SimpleMeterRegistry meters) {
+  private Scrubber scrubber(FencedLocks locks, MeterRegistry meters) {
     return new Scrubber(archive, records, locks, first.checkpoints(), SHARDS_PER_RUN, 2, Clock.systemUTC(), meters);
   }
 
-  private Scrubber scrubber(RedisCoordination process, SimpleMeterRegistry meters) {
+  private Scrubber scrubber(RedisCoordination process, MeterRegistry meters) {
     return new Scrubber(archive, records, process.locks(), process.checkpoints(), SHARDS_PER_RUN, 2, Clock.systemUTC(), meters);
   }
 
@@ -243,5 +246,14 @@ class ScrubberTest {
     assertThat(first.checkpoints().load(Scrubber.CHECKPOINT)).isEmpty();
     assertThat(count(meters, "des.scrub.runs", "outcome", "skipped")).isEqualTo(1);
     assertThat(count(meters, "des.shard.verifications", "result", "ok")).isZero();
+  }
+
+  @Test
+  void theMetricsAreNamedAsPrometheusWantsThem() throws Exception {
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    scrubAPass(scrubber(first, meters), liveShards().size());
+    assertThat(meters.scrape()).contains(
+        "des_shard_verifications_total{result=\"ok\"}", "des_shard_corruption_rate 0.0", "des_scrub_entries_verified_total",
+        "des_scrub_verified_bytes_total", "des_scrub_last_pass_seconds", "des_scrub_runs_total{outcome=\"done\"}");
   }
 }
