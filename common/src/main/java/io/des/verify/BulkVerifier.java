@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -32,8 +33,11 @@ import java.util.stream.Stream;
  * before the shard counts as checked.
  *
  * <p>Corruption is reported, never thrown. A live shard missing from the store is reported as a
- * problem of that shard. Any other storage error stops the run (shards in flight finish) and is
- * thrown.
+ * problem of that shard, unless its catalog, read again, no longer lists it: a repack retired and
+ * purged it while the run went on (shards are found through the catalogs as the run goes, and a
+ * fleet keeps repacking), and it is then told to the listener as {@link
+ * VerificationListener#shardRetired}, neither counted nor recorded. Any other storage error stops
+ * the run (shards in flight finish) and is thrown.
  */
 public final class BulkVerifier {
   private final Archive archive;
@@ -72,8 +76,8 @@ public final class BulkVerifier {
     }
   }
 
-  /** A shard to check, and its size as the catalog or the listing says. */
-  private record Target(BlobPath path, long size) {}
+  /** A shard to check, its size as the catalog or the listing says, and its key when a catalog listed it. */
+  private record Target(BlobPath path, long size, ShardKey cataloged) {}
 
   /**
    * Checks every shard of the scope.
@@ -103,7 +107,7 @@ public final class BulkVerifier {
         pool.execute(() -> {
           try {
             if (failure.get() == null) {
-              counts.add(check(target));
+              check(target).ifPresent(counts::add);
             }
           } catch (Throwable e) {
             failure.compareAndSet(null, e);
@@ -132,12 +136,17 @@ public final class BulkVerifier {
     return counts.summary();
   }
 
-  private ShardVerifier.Result check(Target target) throws IOException {
+  /** The shard's result, or empty when it turned out to be retired. */
+  private Optional<ShardVerifier.Result> check(Target target) throws IOException {
     BlobStore store = archive.store();
     ShardVerifier.Result result;
     try {
       result = ShardVerifier.verify(store, target.path(), archive.limits(), listener);
     } catch (BlobNotFoundException missing) {
+      if (target.cataloged() != null && !isLive(target)) {
+        listener.shardRetired(target.path().key());
+        return Optional.empty();
+      }
       result = new ShardVerifier.Result(target.path().key(), target.size(), 0, false, 0, 0, 0,
           List.of(new ShardVerifier.Problem(null, "Shard " + target.path() + " is live in its catalog but missing from " + store.describe())));
     }
@@ -145,7 +154,12 @@ public final class BulkVerifier {
       records.record(result, clock.instant());
     }
     listener.shardChecked(result);
-    return result;
+    return Optional.of(result);
+  }
+
+  private boolean isLive(Target target) throws IOException {
+    String name = target.path().key();
+    return archive.catalog().load(target.cataloged()).shards().stream().anyMatch(s -> s.name().equals(name));
   }
 
   private Stream<Target> targets(VerifyScope scope) throws IOException {
@@ -155,12 +169,15 @@ public final class BulkVerifier {
       for (String name : named.names()) {
         BlobInfo info = archive.store().stat(BlobPath.of(name))
             .orElseThrow(() -> new FileNotFoundException("No shard " + name + " in " + archive.store().describe()));
-        found.add(new Target(info.path(), info.size()));
+        found.add(new Target(info.path(), info.size(), null));
       }
       return found.stream();
     }
     if (scope instanceof VerifyScope.Key key) {
       return liveShards(key.key());
+    }
+    if (scope instanceof VerifyScope.Keys few) {
+      return few.keys().stream().flatMap(this::liveShardsUnchecked);
     }
     Stream<ShardKey> listed = scope instanceof VerifyScope.Day day ? keys.ofDay(day.dateDir())
         : keys.withDatePrefix(((VerifyScope.DatePrefix) scope).datePrefix());
@@ -170,7 +187,7 @@ public final class BulkVerifier {
 
   private Stream<Target> liveShards(ShardKey key) throws IOException {
     List<LiveShard> live = archive.catalog().load(key).shards();
-    return live.stream().map(s -> new Target(BlobPath.of(s.name()), s.size()));
+    return live.stream().map(s -> new Target(BlobPath.of(s.name()), s.size(), key));
   }
 
   private Stream<Target> liveShardsUnchecked(ShardKey key) {

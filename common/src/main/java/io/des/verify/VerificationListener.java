@@ -17,6 +17,12 @@ public interface VerificationListener extends ShardVerifier.EntryListener {
   @Override
   default void entryChecked(String shard, IndexEntry entry, ShardVerifier.Problem problem) {}
 
+  /**
+   * A shard listed as live was missing from the store and its catalog no longer lists it: retired
+   * (and deleted) while the run went on, so not checked, counted nor recorded.
+   */
+  default void shardRetired(String shard) {}
+
   /** A shard was checked (and its result recorded, when recording). */
   default void shardChecked(ShardVerifier.Result result) {}
 }

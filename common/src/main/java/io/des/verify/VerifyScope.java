@@ -5,7 +5,7 @@ import io.des.storage.BlobPath;
 import java.util.List;
 import java.util.Objects;
 
-/** Which shards a {@link BulkVerifier} checks: the live shards of the archive, a day, a key, or named shards. */
+/** Which shards a {@link BulkVerifier} checks: the live shards of the archive, a day, keys, or named shards. */
 public sealed interface VerifyScope {
 
   /** Every live shard of the archive. */
@@ -26,6 +26,11 @@ public sealed interface VerifyScope {
   /** The live shards of one shard key. */
   static VerifyScope key(ShardKey key) {
     return new Key(key);
+  }
+
+  /** The live shards of the given shard keys, in that order. */
+  static VerifyScope keys(List<ShardKey> keys) {
+    return new Keys(keys);
   }
 
   /** Named shard blobs, live or not, checked whatever the catalog says. */
@@ -52,6 +57,12 @@ public sealed interface VerifyScope {
   record Key(ShardKey key) implements VerifyScope {
     public Key {
       Objects.requireNonNull(key, "key");
+    }
+  }
+
+  record Keys(List<ShardKey> keys) implements VerifyScope {
+    public Keys {
+      keys = List.copyOf(keys); // refuses nulls
     }
   }
 

@@ -222,4 +222,40 @@ class BulkVerifierTest {
     assertThat(missing[0].problems()).singleElement()
         .satisfies(p -> assertThat(p.message()).isEqualTo("Shard " + other + " is live in its catalog but missing from " + blobs.describe()));
   }
+
+  @Test
+  void aShardRetiredWhileTheRunGoesOnIsNeitherCountedNorRecorded() throws Exception {
+    String gone = shards.get(1);
+    ShardKey key = io.des.catalog.ShardName.parse(gone).orElseThrow().key();
+    int live = archive.catalog().load(key).shards().size();
+    VerificationStore records = new VerificationStore(blobs);
+    Set<String> retired = ConcurrentHashMap.newKeySet();
+    BulkVerifier.Summary summary = new BulkVerifier(archive, 1, new VerificationListener() {
+      @Override
+      public void shardFound(String shard, long size) {
+        if (shard.equals(gone)) { // a repack swaps it out and the purge deletes it, after the catalog was read
+          try {
+            CatalogState state = archive.catalog().load(key);
+            archive.catalog().commit(key, state.fence(), s -> s.withSwap(gone, null, CHECKED));
+            blobs.delete(BlobPath.of(gone));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      }
+
+      @Override
+      public void shardRetired(String shard) {
+        retired.add(shard);
+      }
+    }).recordingTo(records, Clock.fixed(CHECKED, ZoneOffset.UTC)).verify(VerifyScope.keys(List.of(key)));
+
+    assertThat(retired).containsExactly(gone);
+    assertThat(summary.shards()).isEqualTo(live - 1);
+    assertThat(summary.corruptShards()).isZero();
+    assertThat(records.find(gone)).isEmpty();
+    try (Stream<VerificationRecord> failures = records.failures("")) {
+      assertThat(failures).isEmpty();
+    }
+  }
 }

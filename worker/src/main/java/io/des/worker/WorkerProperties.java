@@ -22,7 +22,8 @@ public record WorkerProperties(
     @DefaultValue Kafka kafka,
     @DefaultValue Worker worker,
     @DefaultValue Database database,
-    @DefaultValue Repack repack) {
+    @DefaultValue Repack repack,
+    @DefaultValue Scrub scrub) {
 
   /**
    * @param address {@code redis://host:port}
@@ -49,6 +50,20 @@ public record WorkerProperties(
    *     through {@code des.s3-endpoint}) that a corrupt entry is repaired from instead of dropped
    */
   public record Repack(@DefaultValue("1h") Duration grace, @DefaultValue List<String> repairFrom) {}
+
+  /**
+   * The background verification of every live shard (docs/deletion.md, Verification).
+   *
+   * @param enabled whether this worker takes part; one worker scrubs at a time in any case
+   * @param interval pause between two runs of this worker
+   * @param shardsPerRun shards a run verifies at least (it finishes the key it is in)
+   * @param parallel shards verified at once within a run
+   */
+  public record Scrub(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("30s") Duration interval,
+      @DefaultValue("8") int shardsPerRun,
+      @DefaultValue("1") int parallel) {}
 
   /**
    * @param id names this worker in the ledger and in logs; the host name when unset
