@@ -249,6 +249,42 @@ class RepackCommandTest {
   }
 
   @Test
+  void aCommitRefusedByANewerTokenFailsTheKeyWithTheCatalogsMessage() throws Exception {
+    Map<String, byte[]> files = files("r", 20, 9);
+    String store = tmp.resolve("store").toString();
+    pack(tmp.resolve("r"), store);
+    String uid = files.keySet().iterator().next();
+    ShardKey key = keyOf(store, uid);
+    delete(store, uid);
+    // A fleet worker claims the key while the command repacks it: its progress line is the moment.
+    java.io.StringWriter err = new java.io.StringWriter() {
+      private boolean claimed;
+
+      @Override
+      public void flush() {
+        if (!claimed && toString().contains(" claimed ")) {
+          claimed = true;
+          try {
+            archive(store).catalog().commit(key, 1000, s -> s);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      }
+    };
+    picocli.CommandLine cli = DesCommand.commandLine();
+    java.io.StringWriter out = new java.io.StringWriter();
+    cli.setOut(new java.io.PrintWriter(out, true));
+    cli.setErr(new java.io.PrintWriter(err, true));
+    int code = cli.execute("repack", "--store", store, "--key", key.toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString()).contains(key + ": FAILED: Commit to " + key + " refused: fencing token 0 is older than 1000",
+        "a fleet worker or another des repack holds this key", "1 key(s) failed.");
+    assertThat(Path.of(store, key.prefix() + "0000_R002.des")).as("the refused version is deleted").doesNotExist();
+    assertThat(archive(store).catalog().load(key).contains(key.prefix() + "0000.des")).as("the old version stays live").isTrue();
+  }
+
+  @Test
   void badInputIsExit2AndHelpDescribesTheCommand() {
     assertThat(des("repack", "--store", "x").code()).as("no scope").isEqualTo(2);
     assertThat(des("repack", "--store", "x", "--all", "--date", "20240517").code()).isEqualTo(2);
