@@ -10,7 +10,6 @@ import io.des.routing.CreatedAt;
 import io.des.routing.ShardKey;
 import io.des.storage.LocalBlobStore;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -52,6 +51,17 @@ class RepackCommandTest {
     return files;
   }
 
+  /** A store packed from {@link #files}, and the key of its first file. */
+  private record Packed(String store, Map<String, byte[]> files, String first, ShardKey key) {}
+
+  private Packed packed(String folder, int count, long seed) throws IOException {
+    Map<String, byte[]> files = files(folder, count, seed);
+    String store = tmp.resolve("store").toString();
+    pack(tmp.resolve(folder), store);
+    String first = files.keySet().iterator().next();
+    return new Packed(store, files, first, keyOf(store, first));
+  }
+
   private static void pack(Path src, String store) {
     DesCommandTest.Run pack = des("pack", src.toString(), "--store", store, "--n-bits", "4", "--codec", "none", "--no-progress");
     assertThat(pack.code()).as(pack.err()).isZero();
@@ -90,9 +100,9 @@ class RepackCommandTest {
     List<String> found = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(folder)) {
       for (Path p : walk.filter(Files::isRegularFile).toList()) {
-        ByteBuffer content = ByteBuffer.wrap(Files.readAllBytes(p));
+        byte[] content = Files.readAllBytes(p);
         for (byte[] payload : payloads) {
-          if (contains(content, payload)) {
+          if (indexOf(content, payload) >= 0) {
             found.add(folder.relativize(p).toString());
           }
         }
@@ -101,21 +111,11 @@ class RepackCommandTest {
     return found;
   }
 
-  private static boolean contains(ByteBuffer content, byte[] payload) {
-    ByteBuffer needle = ByteBuffer.wrap(payload);
-    for (int i = 0; i + payload.length <= content.limit(); i++) {
-      if (content.slice(i, payload.length).equals(needle)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   @Test
   void dryRunChangesNothingThenRepackErasesTheDeletedFilesOfAKeyThenOfADay() throws Exception {
-    Map<String, byte[]> files = files("f", 200, 42);
-    String store = tmp.resolve("store").toString();
-    pack(tmp.resolve("f"), store);
+    Packed packed = packed("f", 200, 42);
+    Map<String, byte[]> files = packed.files();
+    String store = packed.store();
     Map<String, byte[]> deleted = new HashMap<>();
     Map<String, byte[]> kept = new LinkedHashMap<>(files);
     int i = 0;
@@ -195,15 +195,13 @@ class RepackCommandTest {
 
   @Test
   void aShardFoundCorruptByARecordedVerificationLosesItsCorruptEntry() throws Exception {
-    Map<String, byte[]> files = files("c", 40, 3);
-    String store = tmp.resolve("store").toString();
-    pack(tmp.resolve("c"), store);
-    String victim = files.keySet().iterator().next();
-    ShardKey key = keyOf(store, victim);
+    Packed packed = packed("c", 40, 3);
+    String store = packed.store();
+    ShardKey key = packed.key();
     Path shard = Path.of(store, key.prefix() + "0000.des");
     byte[] bytes = Files.readAllBytes(shard);
-    byte[] payload = files.get(victim);
-    int at = indexOf(bytes, payload);
+    int at = indexOf(bytes, packed.files().get(packed.first()));
+    assertThat(at).as("stored as it is").isNotNegative();
     bytes[at + 10] ^= 0x55;
     Files.write(shard, bytes);
     assertThat(des("verify", "--store", store, "--key", key.toString(), "--record", "--no-progress").code()).isEqualTo(1);
@@ -222,24 +220,23 @@ class RepackCommandTest {
     assertThat(later.out()).contains("  later   " + key.prefix() + "0000.des (retired ", "grace period not over");
   }
 
+  /** Where the payload starts in the content, or -1. */
   private static int indexOf(byte[] content, byte[] payload) {
     for (int i = 0; i + payload.length <= content.length; i++) {
       if (java.util.Arrays.equals(content, i, i + payload.length, payload, 0, payload.length)) {
         return i;
       }
     }
-    throw new AssertionError("payload not stored as it is");
+    return -1;
   }
 
   @Test
   void aKeyAFleetWorkerFencedIsRepackedAboveItsToken() throws Exception {
-    Map<String, byte[]> files = files("k", 20, 5);
-    String store = tmp.resolve("store").toString();
-    pack(tmp.resolve("k"), store);
-    String uid = files.keySet().iterator().next();
-    ShardKey key = keyOf(store, uid);
+    Packed packed = packed("k", 20, 5);
+    String store = packed.store();
+    ShardKey key = packed.key();
     archive(store).catalog().commit(key, 41, s -> s); // a fleet worker's claim
-    delete(store, uid);
+    delete(store, packed.first());
     DesCommandTest.Run run = des("repack", "--store", store, "--key", key.toString(), "--json");
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(JSON.readTree(run.out()).get("keys").get(0).get("fence").asLong()).isEqualTo(42);
@@ -250,12 +247,10 @@ class RepackCommandTest {
 
   @Test
   void aCommitRefusedByANewerTokenFailsTheKeyWithTheCatalogsMessage() throws Exception {
-    Map<String, byte[]> files = files("r", 20, 9);
-    String store = tmp.resolve("store").toString();
-    pack(tmp.resolve("r"), store);
-    String uid = files.keySet().iterator().next();
-    ShardKey key = keyOf(store, uid);
-    delete(store, uid);
+    Packed packed = packed("r", 20, 9);
+    String store = packed.store();
+    ShardKey key = packed.key();
+    delete(store, packed.first());
     // A fleet worker claims the key while the command repacks it: its progress line is the moment.
     java.io.StringWriter err = new java.io.StringWriter() {
       private boolean claimed;
