@@ -93,8 +93,10 @@ final class RepackCommand implements Callable<Integer> {
       Archive archive = store.openArchive(blobs);
       Repacker repacker = new Repacker(archive, RepackOptions.defaults().withGrace(graceDuration), Clock.systemUTC());
       RepackOutput output = json ? new RepackOutput.Json(out, blobs.describe(), dryRun) : new RepackOutput.Text(out, dryRun);
-      RepackListener progress = noProgress || json ? RepackListener.NONE
-          : (key, shard, phase) -> { err.printf("des repack: %s %s %s%n", key, phase.name().toLowerCase(), shard); err.flush(); };
+      RepackListener progress = noProgress || json ? RepackListener.NONE : (key, shard, phase) -> {
+        err.printf("des repack: %s %s %s%n", key, phase.name().toLowerCase(), shard);
+        err.flush();
+      };
       Predicate<ShardPlan> selected = p -> p.deletedRatio() >= minRatio;
       VerificationStore verifications = new VerificationStore(blobs);
       try (Stream<ShardKey> keys = oneKey != null ? Stream.of(oneKey) : keys(archive, blobs)) {
@@ -151,6 +153,7 @@ final class RepackCommand implements Callable<Integer> {
   /** The live shards of the key whose last recorded verification failed. */
   private static Set<String> corruptLive(VerificationStore verifications, ShardKey key, CatalogState state) throws IOException {
     Set<String> corrupt = new LinkedHashSet<>();
+    // _verify/ is laid out by key as _tombstones/ is: <date>/<hex>/
     try (Stream<VerificationRecord> failures = verifications.failures(TombstoneStore.keyFolder(key))) {
       failures.map(VerificationRecord::shard).filter(state::contains).forEach(corrupt::add);
     }

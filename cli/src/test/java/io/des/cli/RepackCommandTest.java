@@ -145,6 +145,10 @@ class RepackCommandTest {
     }
     assertThat(planned.get("deleted_entries").asLong()).isEqualTo(selectedDeleted);
     assertThat(snapshot(Path.of(store))).as("a dry run writes nothing").isEqualTo(before);
+    DesCommandTest.Run belowRatio = des("repack", "--store", store, "--all", "--min-ratio", "1");
+    assertThat(belowRatio.code()).as(belowRatio.err()).isZero();
+    assertThat(belowRatio.out()).contains("0 key(s): 0 shard(s) repacked");
+    assertThat(snapshot(Path.of(store))).as("no shard reaches the ratio").isEqualTo(before);
 
     String first = deleted.keySet().iterator().next();
     ShardKey key = keyOf(store, first);
