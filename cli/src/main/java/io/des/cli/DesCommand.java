@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       LsCommand.class,
       VerifyCommand.class,
       TombstonesCommand.class,
+      RepackCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

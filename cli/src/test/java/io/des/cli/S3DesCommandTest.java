@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** des pack, get, verify and tombstones against an S3 prefix on a real S3-compatible server (S3Proxy). */
+/** des pack, get, verify, tombstones and repack against an S3 prefix on a real S3-compatible server (S3Proxy). */
 class S3DesCommandTest {
   private static final S3TestServer SERVER = new S3TestServer();
   @TempDir Path tmp;
@@ -67,5 +67,39 @@ class S3DesCommandTest {
     assertThat(list.out().lines()).hasSize(2).last().satisfies(l -> assertThat(l).contains("\ta.txt\t", "\tuser_request\t", "\tpending\t"));
     DesCommandTest.Run stats = des("tombstones", "stats", "--store", store, "--s3-endpoint", endpoint);
     assertThat(stats.out()).contains("all\t-\t1\t1\t0\t0\t");
+  }
+
+  @Test
+  void repackErasesADeletedFileOnS3() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    java.util.Random random = new java.util.Random(11);
+    byte[][] payloads = new byte[10][];
+    for (int i = 0; i < payloads.length; i++) {
+      payloads[i] = new byte[100];
+      random.nextBytes(payloads[i]);
+      Path p = Files.write(src.resolve("f" + i + ".bin"), payloads[i]);
+      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2024-05-17T10:00:00Z")));
+    }
+    String store = "s3://" + SERVER.newBucket() + "/archive";
+    String endpoint = SERVER.endpoint().toString();
+    assertThat(des("pack", src.toString(), "--store", store, "--s3-endpoint", endpoint, "--n-bits", "4", "--codec", "none", "--no-progress").code())
+        .isZero();
+    for (String uid : new String[] {"f0.bin", "f1.bin"}) {
+      DesCommandTest.Run deleted = des("tombstones", "add", uid, "--created-at", "2024-05-17T10:00:00Z", "--deleted-by", "dpo", "--reason", "GDPR",
+          "--store", store, "--s3-endpoint", endpoint);
+      assertThat(deleted.code()).as(deleted.err()).isZero();
+    }
+    DesCommandTest.Run repack = des("repack", "--store", store, "--s3-endpoint", endpoint, "--date", "20240517", "--grace", "0s", "--no-progress");
+    assertThat(repack.code()).as(repack.out() + repack.err()).isZero();
+    assertThat(repack.out()).contains("2 entries dropped as deleted, 0 as corrupt", "2 erasure record(s) written; 0 key(s) failed.");
+    assertThat(des("tombstones", "stats", "--store", store, "--s3-endpoint", endpoint).out()).contains("all\t-\t2\t0\t2\t0\t");
+    DesCommandTest.Run gone = des("get", "f0.bin", "--created-at", "2024-05-17T10:00:00Z", "--store", store, "--s3-endpoint", endpoint,
+        "-o", tmp.resolve("gone").toString());
+    assertThat(gone.code()).isEqualTo(1);
+    assertThat(gone.err()).contains("UID 'f0.bin' of ", " was deleted at");
+    Path kept = tmp.resolve("kept");
+    assertThat(des("get", "f2.bin", "--created-at", "2024-05-17T10:00:00Z", "--store", store, "--s3-endpoint", endpoint, "-o", kept.toString())
+        .code()).isZero();
+    assertThat(Files.readAllBytes(kept)).isEqualTo(payloads[2]);
   }
 }

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -86,10 +87,22 @@ public final class Repacker {
    * shards named in {@code alsoRepack} (found corrupt; names not live are ignored).
    */
   public RepackReport run(ShardKey key, long fence, Set<String> alsoRepack, RepackListener listener) throws IOException {
+    return run(key, fence, p -> true, alsoRepack, listener);
+  }
+
+  /**
+   * As {@link #run(ShardKey, long, Set, RepackListener)}, repacking only the planned shards that
+   * {@code which} accepts (such as those at or above a deleted ratio); {@code p -> false} with no
+   * {@code alsoRepack} only purges.
+   */
+  public RepackReport run(ShardKey key, long fence, Predicate<ShardPlan> which, Set<String> alsoRepack, RepackListener listener)
+      throws IOException {
     PurgeReport purged = purger.purge(key, fence, listener);
     Set<String> targets = new java.util.LinkedHashSet<>();
     for (ShardPlan p : plan(key).shards()) {
-      targets.add(p.shard());
+      if (which.test(p)) {
+        targets.add(p.shard());
+      }
     }
     CatalogState state = archive.catalog().load(key);
     for (String name : alsoRepack) {

@@ -78,6 +78,22 @@ class RepackerTest {
   }
 
   @Test
+  void aRunWithASelectionRepacksOnlyTheAcceptedShardsAndRejectingAllOnlyPurges() throws Exception {
+    RepackFixture f = packed200();
+    Repacker repacker = f.repacker(RepackOptions.defaults().withGrace(Duration.ZERO));
+
+    RepackReport one = repacker.run(KEY, 1, p -> p.shard().equals("20240101_64_0001.des"), Set.of(), RepackListener.NONE);
+    assertThat(one.repacked()).extracting(ShardRepack::from).containsExactly("20240101_64_0001.des");
+    assertThat(repacker.plan(KEY).shards()).extracting(ShardPlan::shard).containsExactly("20240101_64_0000.des");
+
+    RepackReport purgeOnly = repacker.run(KEY, 1, p -> false, Set.of(), RepackListener.NONE);
+    assertThat(purgeOnly.repacked()).isEmpty();
+    assertThat(purgeOnly.purged().deleted()).containsExactly("20240101_64_0001.des");
+    assertThat(purgeOnly.purged().erasureRecords()).isEqualTo(8);
+    f.assertConsistent();
+  }
+
+  @Test
   void aPurgeAfterTheGraceLeavesNoByteOfADeletedFileInAnyObject() throws Exception {
     RepackFixture f = packed200();
     Map<String, byte[]> deletedStored = new HashMap<>();
