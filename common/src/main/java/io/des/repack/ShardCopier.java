@@ -173,8 +173,8 @@ final class ShardCopier {
         in = store.open(path);
       }
       in.skipNBytes(e.offset() - position);
-      byte[] stored = in.readNBytes(length);
-      if (stored.length != length) {
+      byte[] stored = new byte[length]; // readNBytes(int) would read 8 KiB pieces and copy them together
+      if (in.readNBytes(stored, 0, length) != length) {
         throw new CorruptShardException(path.key(), "entry '" + e.uid() + "' at offset " + e.offset() + " runs past the end of the shard");
       }
       position = e.offset() + length;
