@@ -35,13 +35,14 @@ class RepackCrashTest {
     f.deleteEvery(10);
   }
 
-  /** A listener that runs {@code fault} at {@code phase}. */
+  /** A listener that applies {@code fault} to the store at {@code phase}. */
   private RepackListener at(RepackListener.Phase phase, Consumer<FaultyBlobStore> fault) {
-    return (key, shard, p) -> {
-      if (p == phase) {
-        fault.accept(faulty);
-      }
-    };
+    return RepackFixture.at(phase, () -> fault.accept(faulty));
+  }
+
+  private void failsAt(RepackListener.Phase phase, Consumer<FaultyBlobStore> fault) {
+    assertThatThrownBy(() -> f.repacker(RepackOptions.defaults()).run(KEY, 1, Set.of(), at(phase, fault)))
+        .isInstanceOf(StorageException.class);
   }
 
   private void rerunCleanly(long fence) throws Exception {
@@ -98,8 +99,7 @@ class RepackCrashTest {
   @Test
   void deathAtTheVerifyReadLeavesAnOrphanTheNextRunDeletes() throws Exception {
     packed(true);
-    assertThatThrownBy(() -> f.repacker(RepackOptions.defaults()).run(KEY, 1, Set.of(), at(RepackListener.Phase.WRITTEN, FaultyBlobStore::die)))
-        .isInstanceOf(StorageException.class);
+    failsAt(RepackListener.Phase.WRITTEN, FaultyBlobStore::die);
     assertOldVersionStillLive();
     assertThat(f.store.stat(BlobPath.of("20240101_64_0000_R002.des"))).as("the orphan").isPresent();
     rerunCleanly(2);
@@ -109,8 +109,7 @@ class RepackCrashTest {
   @Test
   void deathAtTheSwapCommitLeavesTheOldVersionLive() throws Exception {
     packed(false);
-    assertThatThrownBy(() -> f.repacker(RepackOptions.defaults()).run(KEY, 1, Set.of(), at(RepackListener.Phase.VERIFIED, FaultyBlobStore::die)))
-        .isInstanceOf(StorageException.class);
+    failsAt(RepackListener.Phase.VERIFIED, FaultyBlobStore::die);
     assertOldVersionStillLive();
     rerunCleanly(2);
   }
@@ -118,8 +117,7 @@ class RepackCrashTest {
   @Test
   void aFailedSwapCommitDeletesTheUnswappedVersion() throws Exception {
     packed(false);
-    assertThatThrownBy(() -> f.repacker(RepackOptions.defaults()).run(KEY, 1, Set.of(), at(RepackListener.Phase.VERIFIED, s -> s.failNextWrites(1))))
-        .isInstanceOf(StorageException.class);
+    failsAt(RepackListener.Phase.VERIFIED, s -> s.failNextWrites(1));
     assertOldVersionStillLive();
     assertThat(f.store.stat(BlobPath.of("20240101_64_0000_R002.des"))).isEmpty();
     rerunCleanly(2);
