@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.des.storage.BlobPath;
+import io.des.tombstone.ErasureRecord;
 import io.des.storage.FaultyBlobStore;
 import io.des.storage.InMemoryBlobStore;
 import io.des.storage.LocalBlobStore;
@@ -161,6 +162,27 @@ class RepackCrashTest {
     PurgeReport finished = f.repacker(RepackOptions.defaults().withGrace(Duration.ZERO)).purge(KEY, 2);
     assertThat(finished.deleted()).containsExactly("20240101_64_0000.des");
     assertThat(finished.erasureRecords()).isEqualTo(6);
+    f.assertConsistent();
+  }
+
+  @Test
+  void aPurgeThatDiesAfterItsFirstVersionHasRecordedWhichVersionHeldItsFiles() throws Exception {
+    packed(false);
+    f.pack(40); // a second shard
+    f.delete(RepackFixture.uid(65));
+    Repacker repacker = f.repacker(RepackOptions.defaults().withGrace(Duration.ZERO));
+    repacker.run(KEY, 1, Set.of(), RepackListener.NONE);
+    assertThatThrownBy(() -> repacker.run(KEY, 1, Set.of(), at(RepackListener.Phase.PURGED, FaultyBlobStore::die)))
+        .isInstanceOf(StorageException.class);
+    faulty.reset();
+    assertThat(f.catalog().retired()).extracting(r -> r.name()).containsExactly("20240101_64_0001.des");
+    assertThat(f.archive.tombstones().erasure(KEY, RepackFixture.uid(9)).orElseThrow().removedFrom()).isEqualTo("20240101_64_0000.des");
+    assertThat(f.archive.tombstones().erasure(KEY, RepackFixture.uid(65))).isEmpty();
+
+    f.repacker(RepackOptions.defaults().withGrace(Duration.ZERO)).run(KEY, 2, Set.of(), RepackListener.NONE);
+    ErasureRecord second = f.archive.tombstones().erasure(KEY, RepackFixture.uid(65)).orElseThrow();
+    assertThat(second.removedFrom()).isEqualTo("20240101_64_0001.des");
+    assertThat(second.removedBy()).isEqualTo("20240101_64_0001_R002.des");
     f.assertConsistent();
   }
 }
