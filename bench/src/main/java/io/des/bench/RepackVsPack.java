@@ -13,6 +13,8 @@ import io.des.repack.Repacker;
 import io.des.repack.ShardRepack;
 import io.des.routing.CreatedAt;
 import io.des.routing.ShardKey;
+import io.des.storage.BlobStore;
+import io.des.storage.InMemoryBlobStore;
 import io.des.storage.LocalBlobStore;
 import io.des.tombstone.DeletionReason;
 import io.des.tombstone.Tombstone;
@@ -37,7 +39,7 @@ import java.util.stream.Stream;
  * verification, swap). Each run alternates a timed pack and a timed repack; medians are reported.
  *
  * <pre>
- * java -cp bench/target/des-bench.jar io.des.bench.RepackVsPack [--files 10000] [--runs 5] [--work DIR]
+ * java -cp bench/target/des-bench.jar io.des.bench.RepackVsPack [--files 10000] [--runs 5] [--work DIR] [--store local|memory]
  * </pre>
  */
 public final class RepackVsPack {
@@ -50,12 +52,14 @@ public final class RepackVsPack {
     int files = 10_000;
     int runs = 5;
     Path work = Path.of("bench/out/work/repack-vs-pack");
+    String storeKind = "local";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--files" -> files = Integer.parseInt(args[++i]);
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--work" -> work = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("Unknown argument " + args[i] + " (--files N, --runs N, --work DIR)");
+        case "--store" -> storeKind = args[++i];
+        default -> throw new IllegalArgumentException("Unknown argument " + args[i] + " (--files N, --runs N, --work DIR, --store local|memory)");
       }
     }
     deleteTree(work);
@@ -63,23 +67,27 @@ public final class RepackVsPack {
     new DatasetGenerator(42).generate(data, files, 2, null);
     List<SourceFile> sources = sources(data);
     long contentBytes = sources.stream().mapToLong(s -> s.declaredSize()).sum();
-    System.out.printf(Locale.ROOT, "# RepackVsPack: %,d files, %,.1f MB of content, one shard key, 10%% tombstoned; nproc %d, %s, load %s%n",
+    System.out.printf(Locale.ROOT, "# RepackVsPack: %,d files, %,.1f MB of content, one shard key, 10%% tombstoned, " + storeKind + " store; nproc %d, %s, load %s%n",
         sources.size(), contentBytes / 1e6, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"), load());
-    System.out.println("run\tpack_s\trepack_s\tshard_bytes\tkept\tdropped");
+    System.out.println("run\tpack_s\trepack_s\tpack_cpu_s\trepack_cpu_s\tclaim_s\twrite_s\tverify_s\tswap_s\tshard_bytes\tkept\tdropped");
     double[] pack = new double[runs];
     double[] repack = new double[runs];
+    double[] packCpu = new double[runs];
+    double[] repackCpu = new double[runs];
     long shardBytes = 0;
     for (int run = 0; run < runs + 1; run++) { // run 0 warms the JIT and is not counted
       Path storeDir = work.resolve("store");
       deleteTree(storeDir);
-      LocalBlobStore store = new LocalBlobStore(storeDir);
+      BlobStore store = storeKind.equals("memory") ? new InMemoryBlobStore() : new LocalBlobStore(storeDir);
       Archive archive = Archive.create(store, 4, ReaderLimits.DEFAULTS);
+      long c0 = cpuNanos();
       long t0 = System.nanoTime();
       PackReport packed;
       try (Packer packer = new Packer(archive, PackOptions.defaults(4), PackListener.NONE)) {
         packed = packer.pack(sources);
       }
       long t1 = System.nanoTime();
+      long c1 = cpuNanos();
       if (packed.shards().size() != 1) {
         throw new IllegalStateException("Expected one shard, got " + packed.shards());
       }
@@ -88,21 +96,29 @@ public final class RepackVsPack {
         archive.tombstones().add(new Tombstone(KEY, sources.get(i).uid(), DAY.toIso(), now, "bench", DeletionReason.GDPR, null, now.plusSeconds(3600)));
       }
       Repacker repacker = new Repacker(archive, RepackOptions.defaults().withGrace(Duration.ZERO), Clock.systemUTC());
+      long c2 = cpuNanos();
       long t2 = System.nanoTime();
-      ShardRepack r = repacker.repack(KEY, packed.shards().get(0), 1, RepackListener.NONE);
+      long[] phases = new long[RepackListener.Phase.values().length];
+      ShardRepack r = repacker.repack(KEY, packed.shards().get(0), 1, (k, s, phase) -> phases[phase.ordinal()] = System.nanoTime());
       long t3 = System.nanoTime();
+      long c3 = cpuNanos();
       shardBytes = r.bytesBefore();
-      System.out.printf(Locale.ROOT, "%d%s\t%.3f\t%.3f\t%d\t%d\t%d%n", run, run == 0 ? " (warm-up)" : "", (t1 - t0) / 1e9, (t3 - t2) / 1e9,
-          r.bytesBefore(), r.kept(), r.dropped());
+      System.out.printf(Locale.ROOT, "%d%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\t%d%n", run, run == 0 ? " (warm-up)" : "",
+          (t1 - t0) / 1e9, (t3 - t2) / 1e9, (c1 - c0) / 1e9, (c3 - c2) / 1e9, (phases[0] - t2) / 1e9, (phases[1] - phases[0]) / 1e9, (phases[2] - phases[1]) / 1e9,
+          (phases[3] - phases[2]) / 1e9, r.bytesBefore(), r.kept(), r.dropped());
       if (run > 0) {
         pack[run - 1] = (t1 - t0) / 1e9;
         repack[run - 1] = (t3 - t2) / 1e9;
+        packCpu[run - 1] = (c1 - c0) / 1e9;
+        repackCpu[run - 1] = (c3 - c2) / 1e9;
       }
     }
     double p = median(pack), q = median(repack);
     System.out.printf(Locale.ROOT, "pack:   median %.3f s  %,.1f MB/s of content  %,.0f entries/s%n", p, contentBytes / 1e6 / p, sources.size() / p);
     System.out.printf(Locale.ROOT, "repack: median %.3f s  %,.1f MB/s of content  %,.1f MB/s of shard  %,.0f entries/s%n",
         q, contentBytes / 1e6 / q, shardBytes / 1e6 / q, sources.size() / q);
+    System.out.printf(Locale.ROOT, "cpu:    median pack %.3f s, repack %.3f s: repack uses %.2fx less CPU (process CPU time, all threads, GC included)%n",
+        median(packCpu), median(repackCpu), median(packCpu) / median(repackCpu));
     System.out.printf(Locale.ROOT, "repack is %.2fx faster than packing from scratch (median over %d runs; load now %s)%n", p / q, runs, load());
   }
 
@@ -117,6 +133,11 @@ public final class RepackVsPack {
       sources.add(SourceFile.scanned(Integer.toString(16 * i), DAY, Files.size(paths.get(i)), paths.get(i)));
     }
     return sources;
+  }
+
+  /** CPU time of the whole process: robust to other processes sharing the machine, unlike wall time. */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double median(double[] values) {

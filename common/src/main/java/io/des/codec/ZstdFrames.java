@@ -2,6 +2,7 @@ package io.des.codec;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.ByteArrayInputStream;
@@ -10,6 +11,8 @@ import java.io.InputStream;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * zstd through zstd-jni: one-shot frames with the content size in the header, no checksum, no
@@ -55,31 +58,55 @@ final class ZstdFrames {
   }
 
   /*
-   * Creating a compression context costs about as much as compressing 4 KiB, so contexts are
-   * pooled: small files are DES's common case. The pool is bounded (a context holds native memory
-   * sized for the largest input it compressed, and zstd-jni frees it only on close), never shared
-   * by two threads at once, and contexts beyond the bound are closed.
+   * Creating a compression context costs about as much as compressing 4 KiB, and a decompression
+   * context about as much as decoding one (a repack profile: half of its decoding time), so
+   * contexts are pooled: small files are DES's common case. Each pool is bounded (a context holds
+   * native memory sized for the largest frame it handled, and zstd-jni frees it only on close),
+   * never shares a context between two threads at once, and closes contexts beyond the bound.
    */
   private static final int POOL_SIZE = 2 * Runtime.getRuntime().availableProcessors();
-  private static final ConcurrentLinkedQueue<ZstdCompressCtx> POOL = new ConcurrentLinkedQueue<>();
-  private static final AtomicInteger POOLED = new AtomicInteger();
+  private static final Pool<ZstdCompressCtx> COMPRESSORS = new Pool<>(ZstdCompressCtx::new, ZstdCompressCtx::reset, ZstdCompressCtx::close);
+  private static final Pool<ZstdDecompressCtx> DECOMPRESSORS =
+      new Pool<>(ZstdDecompressCtx::new, ZstdDecompressCtx::reset, ZstdDecompressCtx::close);
 
   private static ZstdCompressCtx borrow() {
-    ZstdCompressCtx ctx = POOL.poll();
-    if (ctx == null) {
-      return new ZstdCompressCtx();
-    }
-    POOLED.decrementAndGet();
-    return ctx;
+    return COMPRESSORS.borrow();
   }
 
   private static void giveBack(ZstdCompressCtx ctx) {
-    if (POOLED.incrementAndGet() <= POOL_SIZE) {
-      ctx.reset();
-      POOL.offer(ctx);
-    } else {
-      POOLED.decrementAndGet();
-      ctx.close();
+    COMPRESSORS.giveBack(ctx);
+  }
+
+  private static final class Pool<T> {
+    private final ConcurrentLinkedQueue<T> free = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pooled = new AtomicInteger();
+    private final Supplier<T> create;
+    private final Consumer<T> reset;
+    private final Consumer<T> close;
+
+    Pool(Supplier<T> create, Consumer<T> reset, Consumer<T> close) {
+      this.create = create;
+      this.reset = reset;
+      this.close = close;
+    }
+
+    T borrow() {
+      T ctx = free.poll();
+      if (ctx == null) {
+        return create.get();
+      }
+      pooled.decrementAndGet();
+      return ctx;
+    }
+
+    void giveBack(T ctx) {
+      if (pooled.incrementAndGet() <= POOL_SIZE) {
+        reset.accept(ctx);
+        free.offer(ctx);
+      } else {
+        pooled.decrementAndGet();
+        close.accept(ctx);
+      }
     }
   }
 
@@ -117,10 +144,13 @@ final class ZstdFrames {
       return out;
     }
     long n;
+    ZstdDecompressCtx ctx = DECOMPRESSORS.borrow();
     try {
-      n = Zstd.decompressByteArray(out, 0, expected, src, off, len);
+      n = ctx.decompressByteArray(out, 0, expected, src, off, len);
     } catch (ZstdException e) {
       throw CodecException.corrupt(Codec.ZSTD, e.getMessage(), e);
+    } finally {
+      DECOMPRESSORS.giveBack(ctx);
     }
     if (n != expected) {
       throw CodecException.sizeMismatch(expected, n);

@@ -52,6 +52,25 @@ final class VerifyingInputStream extends FilterInputStream {
     });
   }
 
+  /**
+   * Checks a whole decoded content at once, as {@link #crc32c} does for a stream, with the same
+   * messages: the size, then unless {@code crc32c} is {@link IndexEntry#NO_CHECKSUM} the CRC-32C.
+   */
+  static void check(byte[] content, long expectedSize, long crc32c, String where) throws CorruptShardException {
+    if (content.length != expectedSize) {
+      throw new CorruptShardException(where, "Decompressed size mismatch: expected " + expectedSize + " bytes, got " + content.length);
+    }
+    if (crc32c != IndexEntry.NO_CHECKSUM) {
+      CRC32C crc = new CRC32C();
+      crc.update(content, 0, content.length);
+      long actual = crc.getValue();
+      if (actual != crc32c) {
+        throw new CorruptShardException(where,
+            "content checksum is crc32c " + MetaJson.crc32cHex(actual) + ", the index records " + MetaJson.crc32cHex(crc32c));
+      }
+    }
+  }
+
   /** Checks size and SHA-256 (BigFiles). */
   static InputStream sha256(InputStream in, long expectedSize, String sha256Hex, String where) {
     MessageDigest digest;

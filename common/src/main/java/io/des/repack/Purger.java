@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,22 +50,19 @@ final class Purger {
     CatalogState state = Repacker.claim(archive, key, fence);
     Instant now = clock.instant();
     Map<String, Tombstone> pending = pending(key);
-    Map<String, RetiredShard> heldBy = new HashMap<>(); // pending uid -> purged version that held it inline
     Set<String> inBigFiles = new HashSet<>();
     List<String> deleted = new ArrayList<>();
+    long records = 0;
     for (RetiredShard r : state.retired()) {
       if (!isDue(r, now)) {
         continue;
       }
       BlobPath path = BlobPath.of(r.name());
+      Set<String> inline = new HashSet<>(); // pending uids whose bytes this version holds
       if (!pending.isEmpty()) {
         for (IndexEntry e : indexOrEmpty(path)) { // already gone: a crash after the delete
           if (pending.containsKey(e.uid())) {
-            if (e.isBigFile()) {
-              inBigFiles.add(e.uid());
-            } else {
-              heldBy.put(e.uid(), r);
-            }
+            (e.isBigFile() ? inBigFiles : inline).add(e.uid());
           }
         }
       }
@@ -78,19 +74,25 @@ final class Purger {
       state = archive.catalog().commit(key, fence, s -> s.withoutRetired(r.name()), state);
       new VerificationStore(archive.store()).forget(r.name()); // its verification record, if any, goes with it
       deleted.add(r.name());
+      // Recorded at once, so that a failure with a later version does not lose which one held them.
+      if (!inline.isEmpty()) {
+        inline.removeAll(held(state, inline));
+        for (String uid : inline) {
+          Tombstone t = pending.remove(uid);
+          archive.tombstones().recordErasure(new ErasureRecord(key, uid, t.deletedAt(), r.name(), r.replacedBy(), r.retiredAt(), now));
+          records++;
+        }
+      }
       listener.phase(key, r.name(), RepackListener.Phase.PURGED);
     }
-    long records = 0;
     if (!pending.isEmpty()) {
       Set<String> stillHeld = held(state, pending.keySet());
       for (Tombstone t : pending.values()) {
         if (stillHeld.contains(t.uid()) || inBigFiles.contains(t.uid())) {
           continue; // bytes still in a shard version, or in a BigFile no repack erases
         }
-        RetiredShard from = heldBy.get(t.uid());
-        archive.tombstones().recordErasure(from == null
-            ? new ErasureRecord(key, t.uid(), t.deletedAt(), null, null, null, now)
-            : new ErasureRecord(key, t.uid(), t.deletedAt(), from.name(), from.replacedBy(), from.retiredAt(), now));
+        // in no version of the key at all: never packed, or its version was purged by a run that crashed
+        archive.tombstones().recordErasure(new ErasureRecord(key, t.uid(), t.deletedAt(), null, null, null, now));
         records++;
       }
     }

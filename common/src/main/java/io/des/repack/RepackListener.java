@@ -18,7 +18,10 @@ public interface RepackListener {
     VERIFIED,
     /** The catalog lists the new version as live and the old one as retired. */
     SWAPPED,
-    /** A retired version is deleted, checked to be gone, and removed from the catalog. */
+    /**
+     * A retired version is deleted, checked to be gone, and removed from the catalog, and the
+     * erasure records of the files only it held are written.
+     */
     PURGED
   }
 

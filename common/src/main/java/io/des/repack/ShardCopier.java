@@ -17,7 +17,13 @@ import io.des.storage.BlobStore;
 import io.des.tombstone.TombstoneStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,12 +33,17 @@ import java.util.zip.CRC32C;
 /**
  * Copies the surviving entries of one shard version into a writer, in index order, reading the old
  * version in one sequential pass (a backward jump, which DES's own shards never need, costs a
- * ranged read). One entry is in memory at a time. Each copied entry is decoded and checked on the
- * way; a corrupt one is repaired from the {@link RepairSource} or dropped. Not thread-safe.
+ * ranged read). Memory is bounded: at most 64 entries or 32 MiB are read ahead (or one entry, if
+ * larger). Each copied entry is decoded and checked on the way, on a second thread; a corrupt one
+ * is repaired from the {@link RepairSource} or dropped. Not thread-safe.
  */
 final class ShardCopier {
   /** What the copy did; {@code dropped} counts entries hidden by a tombstone. */
   record Outcome(long kept, long dropped, long corruptDropped, long repaired, List<String> problems) {}
+
+  /** How far the reader runs ahead of the writer: entries, and stored plus decoded bytes. */
+  private static final int AHEAD_ENTRIES = 64;
+  private static final long AHEAD_BYTES = 32L << 20;
 
   private final BlobStore store;
   private final ReaderLimits limits;
@@ -57,16 +68,50 @@ final class ShardCopier {
     return !e.isBigFile() && tombstoned.contains(TombstoneStore.uidHash(e.uid()));
   }
 
+  /** An entry read ahead: its stored bytes and their check, running on the checker thread. */
+  private record Pending(IndexEntry entry, byte[] stored, Future<byte[]> content) {
+    long bytes() {
+      return stored == null ? 0 : stored.length + entry.uncompressedSize();
+    }
+  }
+
   Outcome copy(BlobPath from, ShardIndex index, ShardWriter writer) throws IOException {
     long kept = 0, dropped = 0, corrupt = 0, repaired = 0;
     List<String> problems = new ArrayList<>();
     ShardReader reader = ShardReader.withIndex(store, from, index, limits);
+    List<IndexEntry> entries = index.entries();
+    ArrayDeque<Pending> window = new ArrayDeque<>();
+    long held = 0;
+    int next = 0;
+    // Decoding and checking run on a second thread while this one reads and writes, a bounded
+    // window ahead: about as fast as the two of them on two cores, in the same order and memory.
+    ExecutorService checker = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "des-repack-check");
+      t.setDaemon(true);
+      return t;
+    });
     try (SequentialRead in = new SequentialRead(from)) {
-      for (IndexEntry e : index.entries()) {
-        if (drops(e, tombstoned)) {
-          dropped++;
-          continue;
+      while (next < entries.size() || !window.isEmpty()) {
+        while (next < entries.size() && (window.isEmpty() || (window.size() < AHEAD_ENTRIES && held < AHEAD_BYTES))) {
+          IndexEntry e = entries.get(next++);
+          if (drops(e, tombstoned)) {
+            dropped++;
+          } else if (e.isBigFile()) {
+            window.add(new Pending(e, null, null));
+          } else {
+            checkFits(from, e);
+            byte[] stored = in.read(e);
+            Pending p = new Pending(e, stored, checker.submit(() -> ShardReader.decodeStored(from.key(), e, stored)));
+            window.add(p);
+            held += p.bytes();
+          }
         }
+        Pending head = window.poll();
+        if (head == null) {
+          break;
+        }
+        held -= head.bytes();
+        IndexEntry e = head.entry();
         if (e.isBigFile()) {
           if (tombstoned.contains(TombstoneStore.uidHash(e.uid()))) {
             problems.add("Tombstoned BigFile '" + e.uid() + "' kept: its content _bigFiles/" + e.bigFileSha256()
@@ -82,11 +127,10 @@ final class ShardCopier {
           }
           continue;
         }
-        checkFits(from, e);
-        byte[] stored = in.read(e);
+        byte[] stored = head.stored();
         byte[] content;
         try {
-          content = ShardReader.decodeStored(from.key(), e, stored);
+          content = await(head);
         } catch (CorruptShardException damaged) {
           content = repair(e);
           if (content == null) {
@@ -101,8 +145,27 @@ final class ShardCopier {
         write(writer, e, stored, content);
         kept++;
       }
+    } finally {
+      checker.shutdownNow();
     }
     return new Outcome(kept, dropped, corrupt, repaired, problems);
+  }
+
+  private static byte[] await(Pending p) throws IOException {
+    try {
+      return p.content().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Interrupted while checking entry '" + p.entry().uid() + "'");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException("Checking entry '" + p.entry().uid() + "' failed", e.getCause());
+    }
   }
 
   private void write(ShardWriter writer, IndexEntry e, byte[] stored, byte[] content) throws IOException {
@@ -173,8 +236,8 @@ final class ShardCopier {
         in = store.open(path);
       }
       in.skipNBytes(e.offset() - position);
-      byte[] stored = in.readNBytes(length);
-      if (stored.length != length) {
+      byte[] stored = new byte[length]; // readNBytes(int) would read 8 KiB pieces and copy them together
+      if (in.readNBytes(stored, 0, length) != length) {
         throw new CorruptShardException(path.key(), "entry '" + e.uid() + "' at offset " + e.offset() + " runs past the end of the shard");
       }
       position = e.offset() + length;

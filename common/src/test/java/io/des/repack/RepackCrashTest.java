@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.des.storage.BlobPath;
+import io.des.tombstone.ErasureRecord;
 import io.des.storage.FaultyBlobStore;
 import io.des.storage.InMemoryBlobStore;
 import io.des.storage.LocalBlobStore;
@@ -35,13 +36,14 @@ class RepackCrashTest {
     f.deleteEvery(10);
   }
 
-  /** A listener that runs {@code fault} at {@code phase}. */
+  /** A listener that applies {@code fault} to the store at {@code phase}. */
   private RepackListener at(RepackListener.Phase phase, Consumer<FaultyBlobStore> fault) {
-    return (key, shard, p) -> {
-      if (p == phase) {
-        fault.accept(faulty);
-      }
-    };
+    return RepackFixture.at(phase, () -> fault.accept(faulty));
+  }
+
+  private void failsAt(RepackListener.Phase phase, Consumer<FaultyBlobStore> fault) {
+    assertThatThrownBy(() -> f.repacker(RepackOptions.defaults()).run(KEY, 1, Set.of(), at(phase, fault)))
+        .isInstanceOf(StorageException.class);
   }
 
   private void rerunCleanly(long fence) throws Exception {
@@ -98,8 +100,7 @@ class RepackCrashTest {
   @Test
   void deathAtTheVerifyReadLeavesAnOrphanTheNextRunDeletes() throws Exception {
     packed(true);
-    assertThatThrownBy(() -> f.repacker(RepackOptions.defaults()).run(KEY, 1, Set.of(), at(RepackListener.Phase.WRITTEN, FaultyBlobStore::die)))
-        .isInstanceOf(StorageException.class);
+    failsAt(RepackListener.Phase.WRITTEN, FaultyBlobStore::die);
     assertOldVersionStillLive();
     assertThat(f.store.stat(BlobPath.of("20240101_64_0000_R002.des"))).as("the orphan").isPresent();
     rerunCleanly(2);
@@ -109,8 +110,7 @@ class RepackCrashTest {
   @Test
   void deathAtTheSwapCommitLeavesTheOldVersionLive() throws Exception {
     packed(false);
-    assertThatThrownBy(() -> f.repacker(RepackOptions.defaults()).run(KEY, 1, Set.of(), at(RepackListener.Phase.VERIFIED, FaultyBlobStore::die)))
-        .isInstanceOf(StorageException.class);
+    failsAt(RepackListener.Phase.VERIFIED, FaultyBlobStore::die);
     assertOldVersionStillLive();
     rerunCleanly(2);
   }
@@ -118,8 +118,7 @@ class RepackCrashTest {
   @Test
   void aFailedSwapCommitDeletesTheUnswappedVersion() throws Exception {
     packed(false);
-    assertThatThrownBy(() -> f.repacker(RepackOptions.defaults()).run(KEY, 1, Set.of(), at(RepackListener.Phase.VERIFIED, s -> s.failNextWrites(1))))
-        .isInstanceOf(StorageException.class);
+    failsAt(RepackListener.Phase.VERIFIED, s -> s.failNextWrites(1));
     assertOldVersionStillLive();
     assertThat(f.store.stat(BlobPath.of("20240101_64_0000_R002.des"))).isEmpty();
     rerunCleanly(2);
@@ -163,6 +162,27 @@ class RepackCrashTest {
     PurgeReport finished = f.repacker(RepackOptions.defaults().withGrace(Duration.ZERO)).purge(KEY, 2);
     assertThat(finished.deleted()).containsExactly("20240101_64_0000.des");
     assertThat(finished.erasureRecords()).isEqualTo(6);
+    f.assertConsistent();
+  }
+
+  @Test
+  void aPurgeThatDiesAfterItsFirstVersionHasRecordedWhichVersionHeldItsFiles() throws Exception {
+    packed(false);
+    f.pack(40); // a second shard
+    f.delete(RepackFixture.uid(65));
+    Repacker repacker = f.repacker(RepackOptions.defaults().withGrace(Duration.ZERO));
+    repacker.run(KEY, 1, Set.of(), RepackListener.NONE);
+    assertThatThrownBy(() -> repacker.run(KEY, 1, Set.of(), at(RepackListener.Phase.PURGED, FaultyBlobStore::die)))
+        .isInstanceOf(StorageException.class);
+    faulty.reset();
+    assertThat(f.catalog().retired()).extracting(r -> r.name()).containsExactly("20240101_64_0001.des");
+    assertThat(f.archive.tombstones().erasure(KEY, RepackFixture.uid(9)).orElseThrow().removedFrom()).isEqualTo("20240101_64_0000.des");
+    assertThat(f.archive.tombstones().erasure(KEY, RepackFixture.uid(65))).isEmpty();
+
+    f.repacker(RepackOptions.defaults().withGrace(Duration.ZERO)).run(KEY, 2, Set.of(), RepackListener.NONE);
+    ErasureRecord second = f.archive.tombstones().erasure(KEY, RepackFixture.uid(65)).orElseThrow();
+    assertThat(second.removedFrom()).isEqualTo("20240101_64_0001.des");
+    assertThat(second.removedBy()).isEqualTo("20240101_64_0001_R002.des");
     f.assertConsistent();
   }
 }

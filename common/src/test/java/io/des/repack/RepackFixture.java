@@ -114,6 +114,25 @@ final class RepackFixture {
     deleted.add(uid);
   }
 
+  /** A step of a test that may fail with an I/O error. */
+  @FunctionalInterface
+  interface IoAction {
+    void run() throws IOException;
+  }
+
+  /** A listener that runs {@code action} at {@code phase} of any shard. */
+  static RepackListener at(RepackListener.Phase phase, IoAction action) {
+    return (key, shard, p) -> {
+      if (p == phase) {
+        try {
+          action.run();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+  }
+
   Repacker repacker(RepackOptions options) {
     return new Repacker(archive, options, Clock.fixed(NOW, ZoneOffset.UTC));
   }

@@ -237,16 +237,11 @@ class RepackerTest {
     RepackFixture f = packed200();
     String late = RepackFixture.uid(0);
     Repacker repacker = f.repacker(RepackOptions.defaults().withGrace(Duration.ZERO));
-    RepackListener deleteWhileWriting = (key, shard, phase) -> {
-      if (phase == RepackListener.Phase.WRITTEN && shard.startsWith("20240101_64_0000")) {
-        try {
-          f.delete(late);
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
+    repacker.run(KEY, 1, Set.of(), RepackFixture.at(RepackListener.Phase.WRITTEN, () -> {
+      if (f.catalog().contains("20240101_64_0000.des")) { // while the first shard is being repacked
+        f.delete(late);
       }
-    };
-    repacker.run(KEY, 1, Set.of(), deleteWhileWriting);
+    }));
     assertThat(index(f, "20240101_64_0000_R002.des").find(late)).as("read the tombstones before the DELETE").isPresent();
     repacker.purge(KEY, 1);
     assertThat(f.archive.tombstones().erasure(KEY, late)).as("its bytes are still in R002").isEmpty();
@@ -267,15 +262,8 @@ class RepackerTest {
     RepackFixture f = packed200();
     Repacker old = f.repacker(RepackOptions.defaults());
     Repacker newer = f.repacker(RepackOptions.defaults());
-    RepackListener overtaken = (key, shard, phase) -> {
-      if (phase == RepackListener.Phase.VERIFIED) {
-        try {
-          Repacker.claim(f.archive, KEY, 8); // the lock expired; a newer holder claims the key
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }
-    };
+    // the lock expired; a newer holder claims the key
+    RepackListener overtaken = RepackFixture.at(RepackListener.Phase.VERIFIED, () -> Repacker.claim(f.archive, KEY, 8));
     assertThatThrownBy(() -> old.repack(KEY, "20240101_64_0000.des", 7, overtaken))
         .isInstanceOf(CatalogConflictException.class).hasMessageContaining("fencing token 7 is older than 8");
     assertThat(f.store.stat(BlobPath.of("20240101_64_0000_R002.des"))).as("the refused version is deleted").isEmpty();
@@ -298,14 +286,14 @@ class RepackerTest {
     RepackListener raced = (key, shard, phase) -> {
       if (phase == RepackListener.Phase.VERIFIED) {
         secondVersion.add(shard);
-        try { // the other repacker writes and swaps while this one is between verify and swap
-          first.repack(KEY, "20240101_64_0000.des", 3, RepackListener.NONE);
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
       }
     };
-    assertThatThrownBy(() -> second.repack(KEY, "20240101_64_0000.des", 3, raced))
+    // the other repacker writes and swaps while this one is between verify and swap
+    RepackListener thenFirst = RepackFixture.at(RepackListener.Phase.VERIFIED, () -> first.repack(KEY, "20240101_64_0000.des", 3, RepackListener.NONE));
+    assertThatThrownBy(() -> second.repack(KEY, "20240101_64_0000.des", 3, (k, shard, p) -> {
+      raced.phase(k, shard, p);
+      thenFirst.phase(k, shard, p);
+    }))
         .isInstanceOf(RepackConflictException.class).hasMessageContaining("is no longer live");
     assertThat(secondVersion).containsExactly("20240101_64_0000_R002.des");
     assertThat(f.catalog().shards()).extracting(s -> s.name()).contains("20240101_64_0000_R003.des");
