@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
  * Checks a whole shard: header, footer, seal and index, then every entry decoded and checked against
@@ -56,15 +58,9 @@ public final class ShardVerifier {
   public static Result verify(BlobStore store, BlobPath path, ReaderLimits limits, EntryListener listener) throws IOException {
     ShardIndex index;
     try {
-      index = ShardReader.loadIndex(store, path, limits);
-      byte[] header = store.readRange(path, 0, HEADER_SIZE);
-      ShardReader.checkHeader(path.key(), header);
-      if (header[4] != index.version()) {
-        throw new CorruptShardException(path.key(), "header version " + header[4] + " differs from the seal's " + index.version());
-      }
+      index = structure(store, path, limits);
     } catch (CorruptShardException | ShardLimitExceededException e) {
-      long size = store.stat(path).map(i -> i.size()).orElse(-1L);
-      return new Result(path.key(), size, 0, false, 0, 0, 0, List.of(new Problem(null, e.getMessage())));
+      return unreadable(store, path, e);
     }
     List<Problem> problems = new ArrayList<>();
     long verified = 0;
@@ -102,8 +98,11 @@ public final class ShardVerifier {
             ShardReader.decodeStored(path.key(), e, stored);
             verified++;
             content += e.contentSize();
+            listener.entryChecked(path.key(), e, null);
           } catch (CorruptShardException ex) {
-            problems.add(new Problem(e.uid(), ex.getMessage()));
+            Problem problem = new Problem(e.uid(), ex.getMessage());
+            problems.add(problem);
+            listener.entryChecked(path.key(), e, problem);
           }
           continue;
         }
@@ -124,6 +123,89 @@ public final class ShardVerifier {
       }
     }
     return new Result(path.key(), index.shardSize(), index.version(), index.sealed(), index.size(), verified, content, List.copyOf(problems));
+  }
+
+  /**
+   * Checks a shard written from stored bytes whose content was decoded and checked as they were
+   * written (a repack copies entries this way): header, seal, index and footer as {@link #verify}
+   * does, exactly the expected inline entries and no others, and the CRC-32C of each one's stored
+   * bytes, read back from the store, against the one taken when it was written. Nothing is decoded:
+   * the bytes are shown to be the ones that were checked. BigFile entries are left to {@link
+   * #verify}.
+   *
+   * @param storedCrc32c the CRC-32C of the stored bytes of each inline entry, by uid
+   */
+  public static Result verifyCopy(BlobStore store, BlobPath path, ReaderLimits limits, Map<String, Long> storedCrc32c)
+      throws IOException {
+    ShardIndex index;
+    try {
+      index = structure(store, path, limits);
+    } catch (CorruptShardException | ShardLimitExceededException e) {
+      return unreadable(store, path, e);
+    }
+    List<Problem> problems = new ArrayList<>();
+    List<IndexEntry> inline = new ArrayList<>();
+    long verified = 0;
+    long content = 0;
+    for (IndexEntry e : index.entries()) {
+      if (e.isBigFile()) {
+        verified++;
+        content += e.contentSize();
+      } else if (!storedCrc32c.containsKey(e.uid())) {
+        problems.add(new Problem(e.uid(), path.key() + " holds entry '" + e.uid() + "', which was not written to it"));
+      } else {
+        inline.add(e);
+      }
+    }
+    if (inline.size() != storedCrc32c.size()) {
+      problems.add(new Problem(null, path.key() + " holds " + inline.size() + " of the " + storedCrc32c.size() + " entries written to it"));
+    }
+    inline.sort(Comparator.comparingLong(IndexEntry::offset));
+    byte[] buffer = new byte[64 << 10];
+    try (InputStream shard = store.open(path)) {
+      long position = 0;
+      for (IndexEntry e : inline) {
+        shard.skipNBytes(e.offset() - position);
+        position = e.offset() + e.length();
+        CRC32C crc = new CRC32C();
+        long left = e.length();
+        while (left > 0) {
+          int n = shard.read(buffer, 0, (int) Math.min(buffer.length, left));
+          if (n < 0) {
+            throw new CorruptShardException(path.key(), "entry '" + e.uid() + "' at offset " + e.offset() + " runs past the end of the shard");
+          }
+          crc.update(buffer, 0, n);
+          left -= n;
+        }
+        long expected = storedCrc32c.get(e.uid());
+        if (crc.getValue() != expected) {
+          problems.add(new Problem(e.uid(), path.key() + " entry '" + e.uid() + "': stored bytes read back have CRC-32C "
+              + Long.toHexString(crc.getValue()) + ", written " + Long.toHexString(expected)));
+        } else {
+          verified++;
+          content += e.contentSize();
+        }
+      }
+    } catch (CorruptShardException e) {
+      problems.add(new Problem(null, e.getMessage()));
+    }
+    return new Result(path.key(), index.shardSize(), index.version(), index.sealed(), index.size(), verified, content, List.copyOf(problems));
+  }
+
+  /** The index of a shard whose header, seal, index and footer check out. */
+  private static ShardIndex structure(BlobStore store, BlobPath path, ReaderLimits limits) throws IOException {
+    ShardIndex index = ShardReader.loadIndex(store, path, limits);
+    byte[] header = store.readRange(path, 0, HEADER_SIZE);
+    ShardReader.checkHeader(path.key(), header);
+    if (header[4] != index.version()) {
+      throw new CorruptShardException(path.key(), "header version " + header[4] + " differs from the seal's " + index.version());
+    }
+    return index;
+  }
+
+  private static Result unreadable(BlobStore store, BlobPath path, IOException e) throws IOException {
+    long size = store.stat(path).map(i -> i.size()).orElse(-1L);
+    return new Result(path.key(), size, 0, false, 0, 0, 0, List.of(new Problem(null, e.getMessage())));
   }
 
   /** Reads a BigFile entry through its checks; the problem found, or null. */

@@ -20,14 +20,16 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
@@ -39,11 +41,13 @@ import java.util.zip.CRC32C;
  */
 final class ShardCopier {
   /** What the copy did; {@code dropped} counts entries hidden by a tombstone. */
-  record Outcome(long kept, long dropped, long corruptDropped, long repaired, List<String> problems) {}
+  record Outcome(long kept, long dropped, long corruptDropped, long repaired, List<String> problems, Map<String, Long> storedCrc32c) {}
 
   /** How far the reader runs ahead of the writer: entries, and stored plus decoded bytes. */
   private static final int AHEAD_ENTRIES = 64;
   private static final long AHEAD_BYTES = 32L << 20;
+  /** Threads decoding and checking entries, in order of the index, while this one reads and writes. */
+  private static final int CHECKERS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
 
   private final BlobStore store;
   private final ReaderLimits limits;
@@ -85,11 +89,12 @@ final class ShardCopier {
     int next = 0;
     // Decoding and checking run on a second thread while this one reads and writes, a bounded
     // window ahead: about as fast as the two of them on two cores, in the same order and memory.
-    ExecutorService checker = Executors.newSingleThreadExecutor(r -> {
+    ExecutorService checker = Executors.newFixedThreadPool(CHECKERS, r -> {
       Thread t = new Thread(r, "des-repack-check");
       t.setDaemon(true);
       return t;
     });
+    Map<String, Long> storedCrc32c = new HashMap<>();
     try (SequentialRead in = new SequentialRead(from)) {
       while (next < entries.size() || !window.isEmpty()) {
         while (next < entries.size() && (window.isEmpty() || (window.size() < AHEAD_ENTRIES && held < AHEAD_BYTES))) {
@@ -142,13 +147,13 @@ final class ShardCopier {
           problems.add(damaged.getMessage() + "; repaired from the repair source");
           stored = null; // re-encoded below
         }
-        write(writer, e, stored, content);
+        storedCrc32c.put(e.uid(), write(writer, e, stored, content));
         kept++;
       }
     } finally {
       checker.shutdownNow();
     }
-    return new Outcome(kept, dropped, corrupt, repaired, problems);
+    return new Outcome(kept, dropped, corrupt, repaired, problems, storedCrc32c);
   }
 
   private static byte[] await(Pending p) throws IOException {
@@ -168,16 +173,28 @@ final class ShardCopier {
     }
   }
 
-  private void write(ShardWriter writer, IndexEntry e, byte[] stored, byte[] content) throws IOException {
+  /** Writes the entry; returns the CRC-32C of the stored bytes written, for the check of the new version. */
+  private long write(ShardWriter writer, IndexEntry e, byte[] stored, byte[] content) throws IOException {
+    Codec codec = e.codec();
+    byte[] bytes;
+    int offset = 0, length;
     if (options.recompress() != null) {
       Encoded enc = CompressionPolicy.of(options.recompress(), options.level()).encode(e.uid(), content, 0, content.length);
-      writer.addCopy(e, enc.codec(), enc.stored(), enc.storedOffset(), enc.storedLength());
+      codec = enc.codec();
+      bytes = enc.stored();
+      offset = enc.storedOffset();
+      length = enc.storedLength();
     } else if (stored != null) {
-      writer.addCopy(e, e.codec(), stored, 0, stored.length); // the stored bytes, verbatim
+      bytes = stored; // the stored bytes, verbatim
+      length = stored.length;
     } else {
-      byte[] encoded = e.codec() == Codec.NONE ? content : Compressors.compress(e.codec(), 0, content, 0, content.length);
-      writer.addCopy(e, e.codec(), encoded, 0, encoded.length);
+      bytes = e.codec() == Codec.NONE ? content : Compressors.compress(e.codec(), 0, content, 0, content.length);
+      length = bytes.length;
     }
+    writer.addCopy(e, codec, bytes, offset, length);
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, offset, length);
+    return crc.getValue();
   }
 
   /** A healthy copy of the entry's content, checked against its size and checksum, or null. */
