@@ -71,6 +71,9 @@ public final class LocalBlobStore implements BlobStore {
   @Override
   public Optional<BlobInfo> stat(BlobPath path) throws IOException {
     Path file = file(path);
+    if (!file.toFile().exists()) {
+      return Optional.empty(); // java.io's stat reports absence without an exception: cheap for probes
+    }
     try {
       BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
       return attributes.isRegularFile()

@@ -96,6 +96,9 @@ public final class TombstoneStore {
     if (cached != null) {
       return Optional.of(cached);
     }
+    if (store.stat(path).isEmpty()) { // one request (HEAD; a stat on disk) when, as usual, there is none
+      return Optional.empty();
+    }
     byte[] json = readSmall(path);
     if (json == null) {
       return Optional.empty();
