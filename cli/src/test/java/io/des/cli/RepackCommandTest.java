@@ -9,6 +9,7 @@ import io.des.format.ReaderLimits;
 import io.des.routing.CreatedAt;
 import io.des.routing.ShardKey;
 import io.des.storage.LocalBlobStore;
+import io.des.testing.ByteSearch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ class RepackCommandTest {
       for (Path p : walk.filter(Files::isRegularFile).toList()) {
         byte[] content = Files.readAllBytes(p);
         for (byte[] payload : payloads) {
-          if (indexOf(content, payload) >= 0) {
+          if (ByteSearch.indexOf(content, payload) >= 0) {
             found.add(folder.relativize(p).toString());
           }
         }
@@ -204,7 +205,7 @@ class RepackCommandTest {
     ShardKey key = packed.key();
     Path shard = Path.of(store, key.prefix() + "0000.des");
     byte[] bytes = Files.readAllBytes(shard);
-    int at = indexOf(bytes, packed.files().get(packed.first()));
+    int at = ByteSearch.indexOf(bytes, packed.files().get(packed.first()));
     assertThat(at).as("stored as it is").isNotNegative();
     bytes[at + 10] ^= 0x55;
     Files.write(shard, bytes);
@@ -225,14 +226,6 @@ class RepackCommandTest {
   }
 
   /** Where the payload starts in the content, or -1. */
-  private static int indexOf(byte[] content, byte[] payload) {
-    for (int i = 0; i + payload.length <= content.length; i++) {
-      if (java.util.Arrays.equals(content, i, i + payload.length, payload, 0, payload.length)) {
-        return i;
-      }
-    }
-    return -1;
-  }
 
   @Test
   void aKeyAFleetWorkerFencedIsRepackedAboveItsToken() throws Exception {

@@ -62,21 +62,12 @@ public final class ShardVerifier {
     } catch (CorruptShardException | ShardLimitExceededException e) {
       return unreadable(store, path, e);
     }
-    List<Problem> problems = new ArrayList<>();
-    long verified = 0;
-    long content = 0;
+    Tally tally = new Tally(path.key(), listener);
     ShardReader reader = ShardReader.withIndex(store, path, index, limits);
     List<IndexEntry> inline = new ArrayList<>();
     for (IndexEntry e : index.entries()) {
       if (e.isBigFile()) {
-        Problem problem = drain(reader, e);
-        if (problem == null) {
-          verified++;
-          content += e.contentSize();
-        } else {
-          problems.add(problem);
-        }
-        listener.entryChecked(path.key(), e, problem);
+        tally.checked(e, drain(reader, e));
       } else {
         inline.add(e);
       }
@@ -96,13 +87,9 @@ public final class ShardVerifier {
               throw new CorruptShardException(path.key(), "entry '" + e.uid() + "' at offset " + e.offset() + " runs past the end of the shard");
             }
             ShardReader.decodeStored(path.key(), e, stored);
-            verified++;
-            content += e.contentSize();
-            listener.entryChecked(path.key(), e, null);
+            tally.checked(e, null);
           } catch (CorruptShardException ex) {
-            Problem problem = new Problem(e.uid(), ex.getMessage());
-            problems.add(problem);
-            listener.entryChecked(path.key(), e, problem);
+            tally.checked(e, new Problem(e.uid(), ex.getMessage()));
           }
           continue;
         }
@@ -111,18 +98,47 @@ public final class ShardVerifier {
         try (InputStream in = VerifyingInputStream.crc32c(
             PayloadDecoding.decoding(e.codec(), slice, e.uncompressedSize(), where), e.uncompressedSize(), e.crc32c(), where)) {
           in.transferTo(java.io.OutputStream.nullOutputStream());
-          verified++;
-          content += e.contentSize();
-          listener.entryChecked(path.key(), e, null);
+          tally.checked(e, null);
         } catch (CorruptShardException ex) {
-          Problem problem = new Problem(e.uid(), ex.getMessage());
-          problems.add(problem);
-          listener.entryChecked(path.key(), e, problem);
+          tally.checked(e, new Problem(e.uid(), ex.getMessage()));
         }
         slice.transferTo(java.io.OutputStream.nullOutputStream());
       }
     }
-    return new Result(path.key(), index.shardSize(), index.version(), index.sealed(), index.size(), verified, content, List.copyOf(problems));
+    return tally.result(index);
+  }
+
+  /** What a verification found so far, told to the listener entry by entry. */
+  private static final class Tally {
+    private final String shard;
+    private final EntryListener listener;
+    private final List<Problem> problems = new ArrayList<>();
+    private long verified;
+    private long content;
+
+    Tally(String shard, EntryListener listener) {
+      this.shard = shard;
+      this.listener = listener;
+    }
+
+    /** An entry checked: {@code problem} null when its content checked out. */
+    void checked(IndexEntry e, Problem problem) {
+      if (problem == null) {
+        verified++;
+        content += e.contentSize();
+      } else {
+        problems.add(problem);
+      }
+      listener.entryChecked(shard, e, problem);
+    }
+
+    void problem(Problem problem) {
+      problems.add(problem);
+    }
+
+    Result result(ShardIndex index) {
+      return new Result(shard, index.shardSize(), index.version(), index.sealed(), index.size(), verified, content, List.copyOf(problems));
+    }
   }
 
   /**
@@ -143,22 +159,19 @@ public final class ShardVerifier {
     } catch (CorruptShardException | ShardLimitExceededException e) {
       return unreadable(store, path, e);
     }
-    List<Problem> problems = new ArrayList<>();
+    Tally tally = new Tally(path.key(), EntryListener.NONE);
     List<IndexEntry> inline = new ArrayList<>();
-    long verified = 0;
-    long content = 0;
     for (IndexEntry e : index.entries()) {
       if (e.isBigFile()) {
-        verified++;
-        content += e.contentSize();
+        tally.checked(e, null);
       } else if (!storedCrc32c.containsKey(e.uid())) {
-        problems.add(new Problem(e.uid(), path.key() + " holds entry '" + e.uid() + "', which was not written to it"));
+        tally.checked(e, new Problem(e.uid(), path.key() + " holds entry '" + e.uid() + "', which was not written to it"));
       } else {
         inline.add(e);
       }
     }
     if (inline.size() != storedCrc32c.size()) {
-      problems.add(new Problem(null, path.key() + " holds " + inline.size() + " of the " + storedCrc32c.size() + " entries written to it"));
+      tally.problem(new Problem(null, path.key() + " holds " + inline.size() + " of the " + storedCrc32c.size() + " entries written to it"));
     }
     inline.sort(Comparator.comparingLong(IndexEntry::offset));
     byte[] buffer = new byte[64 << 10];
@@ -178,18 +191,13 @@ public final class ShardVerifier {
           left -= n;
         }
         long expected = storedCrc32c.get(e.uid());
-        if (crc.getValue() != expected) {
-          problems.add(new Problem(e.uid(), path.key() + " entry '" + e.uid() + "': stored bytes read back have CRC-32C "
-              + Long.toHexString(crc.getValue()) + ", written " + Long.toHexString(expected)));
-        } else {
-          verified++;
-          content += e.contentSize();
-        }
+        tally.checked(e, crc.getValue() == expected ? null : new Problem(e.uid(), path.key() + " entry '" + e.uid()
+            + "': stored bytes read back have CRC-32C " + Long.toHexString(crc.getValue()) + ", written " + Long.toHexString(expected)));
       }
     } catch (CorruptShardException e) {
-      problems.add(new Problem(null, e.getMessage()));
+      tally.problem(new Problem(null, e.getMessage()));
     }
-    return new Result(path.key(), index.shardSize(), index.version(), index.sealed(), index.size(), verified, content, List.copyOf(problems));
+    return tally.result(index);
   }
 
   /** The index of a shard whose header, seal, index and footer check out. */

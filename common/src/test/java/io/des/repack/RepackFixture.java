@@ -154,19 +154,6 @@ final class RepackFixture {
     return all;
   }
 
-  static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
-  }
-
   /**
    * What every crash must leave, once a clean run has followed: exactly one live version per shard
    * sequence, every shard blob of the key listed by the catalog (no orphan), no unfinished upload,

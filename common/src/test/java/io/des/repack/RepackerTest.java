@@ -16,6 +16,7 @@ import io.des.pack.PackOptions;
 import io.des.storage.BlobPath;
 import io.des.storage.InMemoryBlobStore;
 import io.des.storage.LocalBlobStore;
+import io.des.testing.ByteSearch;
 import io.des.tombstone.ErasureRecord;
 import io.des.tombstone.TombstoneStore;
 import java.nio.file.Path;
@@ -117,9 +118,9 @@ class RepackerTest {
     Map<String, byte[]> blobs = f.allBlobs();
     for (String uid : f.deleted) {
       for (Map.Entry<String, byte[]> blob : blobs.entrySet()) {
-        assertThat(RepackFixture.contains(blob.getValue(), deletedStored.get(uid))).as(uid + " stored in " + blob.getKey()).isFalse();
+        assertThat(ByteSearch.contains(blob.getValue(), deletedStored.get(uid))).as(uid + " stored in " + blob.getKey()).isFalse();
         if (Integer.parseInt(uid) % 2 == 0) { // random content, stored as is
-          assertThat(RepackFixture.contains(blob.getValue(), f.files.get(uid))).as(uid + " in " + blob.getKey()).isFalse();
+          assertThat(ByteSearch.contains(blob.getValue(), f.files.get(uid))).as(uid + " in " + blob.getKey()).isFalse();
         }
       }
       Optional<ErasureRecord> record = f.archive.tombstones().erasure(KEY, uid);

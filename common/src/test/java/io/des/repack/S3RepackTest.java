@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.des.storage.BlobPath;
 import io.des.storage.S3BlobStore;
 import io.des.storage.S3TestServer;
+import io.des.testing.ByteSearch;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -50,7 +51,7 @@ class S3RepackTest {
     Map<String, byte[]> blobs = f.allBlobs();
     for (String uid : f.deleted) {
       if (Integer.parseInt(uid) % 2 == 0) {
-        assertThat(blobs.values()).noneMatch(b -> RepackFixture.contains(b, f.files.get(uid)));
+        assertThat(blobs.values()).noneMatch(b -> ByteSearch.contains(b, f.files.get(uid)));
       }
     }
     f.assertConsistent();

@@ -1,5 +1,6 @@
 package io.des.storage;
 
+import io.des.testing.ByteSearch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -82,7 +83,7 @@ final class ResponseDroppingProxy implements AutoCloseable {
           if (!Arrays.equals(pending, 0, CONTINUE.length, CONTINUE, 0, CONTINUE.length)) {
             return; // the final response has started: the server applied the request
           }
-          int end = indexOf(pending, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          int end = ByteSearch.indexOf(pending, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
           if (end < 0) {
             break;
           }
@@ -103,19 +104,6 @@ final class ResponseDroppingProxy implements AutoCloseable {
     byte[] joined = Arrays.copyOf(head, head.length + tailLength);
     System.arraycopy(tail, 0, joined, head.length, tailLength);
     return joined;
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   private static void closeQuietly(Socket socket) {

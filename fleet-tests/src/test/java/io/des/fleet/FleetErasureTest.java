@@ -12,6 +12,7 @@ import io.des.storage.BlobInfo;
 import io.des.storage.BlobStore;
 import io.des.storage.BlobStores;
 import io.des.storage.S3TestServer;
+import io.des.testing.ByteSearch;
 import io.des.tombstone.TombstoneStore;
 import java.io.InputStream;
 import java.net.URI;
@@ -130,7 +131,7 @@ class FleetErasureTest extends FleetTestBase {
           bytes = in.readAllBytes();
         }
         for (byte[] payload : payloads) {
-          assertThat(indexOf(bytes, payload)).as("a deleted payload in %s", info.path()).isEqualTo(-1);
+          assertThat(ByteSearch.indexOf(bytes, payload)).as("a deleted payload in %s", info.path()).isEqualTo(-1);
         }
         String name = info.path().key().substring(info.path().key().lastIndexOf('/') + 1);
         if (ShardName.parse(name).isPresent()) {
@@ -169,19 +170,6 @@ class FleetErasureTest extends FleetTestBase {
     }
     return "n=" + sorted.size() + " p50=" + sorted.get(sorted.size() / 2) + " p95=" + sorted.get(sorted.size() * 95 / 100)
         + " max=" + sorted.get(sorted.size() - 1);
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   private static URI uri(AppProcess retriever, int i, String query) {

@@ -1,0 +1,24 @@
+package io.des.testing;
+
+/** Finding bytes in bytes, for tests that look for a payload in stored objects. */
+public final class ByteSearch {
+  private ByteSearch() {}
+
+  /** The first index of {@code needle} in {@code haystack}, or -1. */
+  public static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  public static boolean contains(byte[] haystack, byte[] needle) {
+    return indexOf(haystack, needle) >= 0;
+  }
+}
