@@ -48,6 +48,13 @@ public record RepackJob(String jobId, ShardKey key, List<String> shards, List<St
     return new RepackJob(idOf(key, shards, corrupt, purge, reasons), key, shards, corrupt, purge, reasons);
   }
 
+  /** This job with one more reason, hence another id (a retry of a failed job is a new job). */
+  public RepackJob withReason(String reason) {
+    List<String> more = new java.util.ArrayList<>(reasons);
+    more.add(reason);
+    return of(key, shards, corrupt, purge, more);
+  }
+
   /** {@code <key>-repack-<first 20 hex digits of SHA-256 over the content>}. */
   public static String idOf(ShardKey key, List<String> shards, List<String> corrupt, List<String> purge, List<String> reasons) {
     try {

@@ -96,7 +96,7 @@ class CoordinatorConfiguration {
     Repacker repacker = new Repacker(archive, RepackOptions.defaults().withGrace(repack.grace()), Clock.systemUTC());
     VerificationStore verifications = new VerificationStore(store);
     return new ErasureScheduler(election, archive, repacker, prefix -> failedShards(verifications, prefix), ledger, kafka, properties.kafka().repackTopic(),
-        repack.deletedRatio(), repack.deadlineMargin(), Clock.systemUTC(), meters);
+        repack.deletedRatio(), repack.deadlineMargin(), repack.retryFailedAfter(), Clock.systemUTC(), meters);
   }
 
   private static java.util.stream.Stream<String> failedShards(VerificationStore verifications, String prefix) {

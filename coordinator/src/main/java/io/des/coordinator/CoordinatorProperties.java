@@ -42,12 +42,15 @@ public record CoordinatorProperties(
    *     deadline is this close
    * @param grace how long a replaced version is kept for readers still using it; the workers must
    *     use the same value
+   * @param retryFailedAfter a repack job that failed (dead-lettered) is sent again, as a new job,
+   *     this long after, up to 10 times
    */
   public record Repack(
       @DefaultValue("30s") Duration scanInterval,
       @DefaultValue("0.1") double deletedRatio,
       @DefaultValue("24h") Duration deadlineMargin,
-      @DefaultValue("1h") Duration grace) {}
+      @DefaultValue("1h") Duration grace,
+      @DefaultValue("10m") Duration retryFailedAfter) {}
 
   /**
    * @param landing the landing folder (docs/fleet.md: {@code files/} and {@code manifests/}); no

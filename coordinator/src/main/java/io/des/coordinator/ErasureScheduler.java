@@ -4,7 +4,8 @@ import io.des.archive.Archive;
 import io.des.catalog.CatalogState;
 import io.des.catalog.RetiredShard;
 import io.des.coord.JobLedger;
-import io.des.coord.LeaderElection;
+import io.des.coord.JobRecord;
+import io.des.coord.JobState;
 import io.des.coord.LeaderElection;
 import io.des.job.RepackJob;
 import io.des.job.RepackJobCodec;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,6 +73,7 @@ final class ErasureScheduler {
   private final String topic;
   private final double deletedRatio;
   private final Duration deadlineMargin;
+  private final Duration retryFailedAfter;
   private final Clock clock;
   private final AtomicReference<ScanReport> last = new AtomicReference<>();
 
@@ -80,10 +83,12 @@ final class ErasureScheduler {
    * @param deletedRatio a shard is repacked once this share of its entries is deleted
    * @param deadlineMargin a key is repacked once a tombstone's erasure deadline is this close,
    *     whatever the ratio
+   * @param retryFailedAfter how long after a repack job failed (went to the dead-letter topic) it
+   *     is sent again, as a new job
    */
   ErasureScheduler(LeaderElection election, Archive archive, Repacker repacker, Function<String, Stream<String>> corruptShards,
-      JobLedger ledger, KafkaTemplate<String, byte[]> kafka, String topic, double deletedRatio, Duration deadlineMargin, Clock clock,
-      MeterRegistry meters) {
+      JobLedger ledger, KafkaTemplate<String, byte[]> kafka, String topic, double deletedRatio, Duration deadlineMargin,
+      Duration retryFailedAfter, Clock clock, MeterRegistry meters) {
     this.election = election;
     this.archive = archive;
     this.repacker = repacker;
@@ -93,6 +98,7 @@ final class ErasureScheduler {
     this.topic = topic;
     this.deletedRatio = deletedRatio;
     this.deadlineMargin = deadlineMargin;
+    this.retryFailedAfter = retryFailedAfter;
     this.clock = clock;
     Gauge.builder("des.tombstones.pending", last, r -> r.get() == null ? 0 : r.get().pending())
         .description("Tombstones whose file's bytes are not yet erased").register(meters);
@@ -166,6 +172,11 @@ final class ErasureScheduler {
       if (job == null) {
         continue;
       }
+      job = afterFailures(job, now);
+      if (job == null) {
+        known++;
+        continue;
+      }
       long tombstoned = byKey.containsKey(key) ? byKey.get(key).count : 0;
       if (!ledger.offer(job.jobId(), key.toString(), tombstoned, 0)) {
         known++;
@@ -218,6 +229,30 @@ final class ErasureScheduler {
       return null;
     }
     return RepackJob.of(key, shards, corrupt, purge, reasons);
+  }
+
+  /** Retries of a job that keeps failing, before it is left to the overdue alert. */
+  static final int MAX_RETRIES = 10;
+
+  /**
+   * The job to offer for {@code job}: itself, or, when it FAILED (the ledger keeps a failed id, so
+   * offering it again would do nothing for days, past the erasure deadline) at least {@code
+   * retryFailedAfter} ago, its next retry, a job with the reason {@code retry_<n>} and so its own id;
+   * null while the last attempt failed too recently, or after {@link #MAX_RETRIES} failed retries.
+   */
+  RepackJob afterFailures(RepackJob job, Instant now) {
+    for (int attempt = 0; attempt <= MAX_RETRIES; attempt++) {
+      RepackJob candidate = attempt == 0 ? job : job.withReason("retry_" + attempt);
+      Optional<JobRecord> record = ledger.get(candidate.jobId());
+      if (record.isEmpty() || record.get().state() != JobState.FAILED) {
+        return candidate;
+      }
+      if (Duration.between(record.get().since(), now).compareTo(retryFailedAfter) < 0) {
+        return null;
+      }
+    }
+    log.error("Repack of {} failed {} times; left to the overdue-tombstone alert", job.key(), MAX_RETRIES + 1);
+    return null;
   }
 
   private void publish(RepackJob job) throws InterruptedException, IOException {

@@ -87,8 +87,8 @@ class ErasureSchedulerTest {
   private ErasureScheduler scheduler(Instant now, KafkaTemplate<String, byte[]> kafka, LocalJobLedger ledger) {
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
     Repacker repacker = new Repacker(archive, RepackOptions.defaults(), clock);
-    return new ErasureScheduler(null, archive, repacker, prefix -> Stream.of(), ledger, kafka, "repack", 0.1, Duration.ofHours(24), clock,
-        new SimpleMeterRegistry());
+    return new ErasureScheduler(null, archive, repacker, prefix -> Stream.of(), ledger, kafka, "repack", 0.1, Duration.ofHours(24),
+        Duration.ofMinutes(10), clock, new SimpleMeterRegistry());
   }
 
   private RepackJob decide(Instant now, Set<String> corrupt) throws Exception {
@@ -123,6 +123,30 @@ class ErasureSchedulerTest {
     String live = archive.catalog().load(key).shards().get(0).name();
     assertThat(decide(T0, Set.of(live)).reasons()).containsExactly("corruption");
     assertThat(decide(T0, Set.of(live.replace(".des", "_R009.des")))).as("a version no longer live").isNull();
+  }
+
+  @Test
+  void aFailedJobIsSentAgainAsANewJobAfterAPause() throws Exception {
+    delete(3);
+    Instant failedAt = T0.plusSeconds(60);
+    LocalJobLedger ledger = new LocalJobLedger(Duration.ofDays(7), Clock.fixed(failedAt, ZoneOffset.UTC));
+    RepackJob first = scheduler(failedAt, null, ledger).decide(key, T0.plus(WINDOW), Set.of(), failedAt);
+    ledger.offer(first.jobId(), key.toString(), 3, 0);
+    ledger.failed(first.jobId(), "dead-lettered");
+
+    assertThat(scheduler(failedAt.plusSeconds(60), null, ledger).afterFailures(first, failedAt.plusSeconds(60)))
+        .as("failed a minute ago: wait").isNull();
+    RepackJob retry = scheduler(failedAt.plus(Duration.ofMinutes(11)), null, ledger).afterFailures(first, failedAt.plus(Duration.ofMinutes(11)));
+    assertThat(retry.reasons()).containsExactly("deleted_ratio", "retry_1");
+    assertThat(retry.jobId()).isNotEqualTo(first.jobId());
+    assertThat(ledger.offer(retry.jobId(), key.toString(), 3, 0)).as("a new id: offered").isTrue();
+
+    ledger.failed(retry.jobId(), "dead-lettered again");
+    RepackJob second = scheduler(failedAt.plus(Duration.ofMinutes(22)), null, ledger).afterFailures(first, failedAt.plus(Duration.ofMinutes(22)));
+    assertThat(second.reasons()).endsWith("retry_2");
+    ledger.done(second.jobId(), "ok");
+    assertThat(scheduler(failedAt.plus(Duration.ofMinutes(33)), null, ledger).afterFailures(first, failedAt.plus(Duration.ofMinutes(33))))
+        .as("done jobs are offered again as they are (the ledger takes a done id back)").isEqualTo(second);
   }
 
   @Test
