@@ -44,6 +44,8 @@ class Leadership {
   private final AtomicReference<JobCounts> counts = new AtomicReference<>(new JobCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
   private volatile String lastError;
   private final Throughput throughput = new Throughput(Duration.ofMinutes(5));
+  /** Workers running a job at the last tick: read from Redis once a tick, not at every scrape. */
+  private final java.util.concurrent.atomic.AtomicLong activeWorkers = new java.util.concurrent.atomic.AtomicLong();
 
   private final StrandedJobs stranded;
   /** Set on election: the new leader first releases what a previous one left offered but unpublished. */
@@ -61,7 +63,8 @@ class Leadership {
     this.meters = meters;
     Gauge.builder("des.coordinator.leader", election, e -> e.isLeader() ? 1 : 0).description("1 while this coordinator leads").register(meters);
     Gauge.builder("des.packer.queue.depth", counts, c -> c.get().pendingJobs()).description("Jobs published and not yet taken").register(meters);
-    Gauge.builder("des.packer.active.workers", this, l -> l.activeWorkers()).description("Workers running a job").register(meters);
+    Gauge.builder("des.packer.active.workers", activeWorkers, java.util.concurrent.atomic.AtomicLong::get)
+        .description("Workers running a job, as of the coordinator's last tick").register(meters);
     Gauge.builder("des.packer.lag", this, l -> l.lagSeconds()).baseUnit("seconds").description("Age of the oldest file waiting to be packed").register(meters);
     for (Planner p : this.planners) {
       String source = p.source().name();
@@ -97,6 +100,7 @@ class Leadership {
   void tick() {
     try {
       counts.set(ledger.counts());
+      activeWorkers.set(runningWorkers());
       throughput.record(clock.instant(), counts.get().doneBytes(), counts.get().doneFiles());
       lastError = null;
     } catch (Exception e) {
@@ -144,7 +148,7 @@ class Leadership {
     return r == null ? 0 : r.problems().size();
   }
 
-  long activeWorkers() {
+  private long runningWorkers() {
     return ledger.list(JobState.RUNNING, 10_000).stream().map(JobRecord::worker).distinct().count();
   }
 
