@@ -36,6 +36,15 @@ public interface JobLedger {
   void withdraw(String jobId);
 
   /**
+   * Forgets a FAILED job, so that the next scan that finds its work still to do offers it anew (an
+   * operator's retry once the cause is fixed; its files were never marked, so they are still in the
+   * source). Only from FAILED: in any other state, or for an unknown job, nothing changes.
+   *
+   * @return true if the job was FAILED and is now forgotten
+   */
+  boolean forgetFailed(String jobId);
+
+  /**
    * PENDING or RUNNING (a redelivery) to RUNNING under {@code worker}; FAILED to RUNNING too (a
    * retry). Unknown jobs are recorded. A DONE job stays DONE: check {@link #get} to skip it.
    *

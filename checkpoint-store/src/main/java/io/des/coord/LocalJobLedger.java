@@ -57,12 +57,23 @@ public final class LocalJobLedger implements JobLedger {
 
   @Override
   public synchronized void withdraw(String jobId) {
+    forgetIn(jobId, JobState.PENDING);
+  }
+
+  @Override
+  public synchronized boolean forgetFailed(String jobId) {
+    return forgetIn(jobId, JobState.FAILED);
+  }
+
+  private boolean forgetIn(String jobId, JobState state) {
     JobLedgerRules.checkId(jobId);
     forgetOld();
     JobRecord job = jobs.get(jobId);
-    if (job != null && job.state() == JobState.PENDING) {
+    if (job != null && job.state() == state) {
       leave(job);
+      return true;
     }
+    return false;
   }
 
   @Override

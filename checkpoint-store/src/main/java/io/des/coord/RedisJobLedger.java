@@ -52,7 +52,15 @@ public final class RedisJobLedger implements JobLedger {
   @Override
   public void withdraw(String jobId) {
     JobLedgerRules.checkId(jobId);
-    run("withdraw job " + jobId, jobId, RedisLedgerScripts.WITHDRAW, ReturnType.LONG, jobId);
+    run("withdraw job " + jobId, jobId, RedisLedgerScripts.FORGET_IN_STATE, ReturnType.LONG, jobId, JobState.PENDING.name());
+  }
+
+  @Override
+  public boolean forgetFailed(String jobId) {
+    JobLedgerRules.checkId(jobId);
+    long forgotten = run("forget failed job " + jobId, jobId, RedisLedgerScripts.FORGET_IN_STATE, ReturnType.LONG, jobId,
+        JobState.FAILED.name());
+    return forgotten == 1;
   }
 
   @Override

@@ -60,9 +60,9 @@ final class RedisLedgerScripts {
       return 1
       """;
 
-  /** ARGV[3] id; returns 1 if withdrawn. */
-  static final String WITHDRAW = COMMON + """
-      if current(ARGV[3])[1] ~= 'PENDING' then return 0 end
+  /** ARGV[3] id, ARGV[4] the only state it may be in; returns 1 if forgotten. */
+  static final String FORGET_IN_STATE = COMMON + """
+      if current(ARGV[3])[1] ~= ARGV[4] then return 0 end
       leave(ARGV[3])
       return 1
       """;

@@ -159,6 +159,27 @@ public abstract class JobLedgerContract {
   }
 
   @Test
+  void onlyAFailedJobIsForgottenAndThenOfferedAnew() {
+    ledger.offer("failed", "k", 2, 20);
+    ledger.failed("failed", "boom");
+    ledger.offer("done", "k", 1, 10);
+    ledger.done("done", "ok");
+    ledger.offer("pending", "k", 1, 10);
+
+    assertThat(ledger.offer("failed", "k", 2, 20)).as("a failed job is not offered again").isFalse();
+    assertThat(ledger.forgetFailed("failed")).isTrue();
+    assertThat(ledger.forgetFailed("done")).isFalse();
+    assertThat(ledger.forgetFailed("pending")).isFalse();
+    assertThat(ledger.forgetFailed("unknown")).isFalse();
+
+    assertThat(ledger.get("failed")).isEmpty();
+    assertThat(ledger.counts().failedJobs()).isZero();
+    assertThat(ledger.get("done").orElseThrow().state()).isEqualTo(JobState.DONE);
+    assertThat(ledger.get("pending").orElseThrow().state()).isEqualTo(JobState.PENDING);
+    assertThat(ledger.offer("failed", "k", 2, 20)).as("offered anew").isTrue();
+  }
+
+  @Test
   void runningRecordsAnUnknownJobAndARedeliveryMovesItToTheNewWorker() {
     ledger.running("a", "k", 2, 20, "w1");
     assertThat(ledger.get("a").orElseThrow())
