@@ -4,10 +4,14 @@ import io.des.archive.Archive;
 import io.des.catalog.CatalogState;
 import io.des.catalog.LiveShard;
 import io.des.catalog.RetiredShard;
+import io.des.catalog.ShardName;
+import io.des.format.CorruptShardException;
 import io.des.format.IndexEntry;
 import io.des.format.ShardIndex;
+import io.des.format.ShardLimitExceededException;
 import io.des.format.ShardReader;
 import io.des.routing.ShardKey;
+import io.des.storage.BlobInfo;
 import io.des.storage.BlobNotFoundException;
 import io.des.storage.BlobPath;
 import io.des.tombstone.ErasureRecord;
@@ -28,8 +32,9 @@ import java.util.stream.Stream;
 
 /**
  * Deletes retired versions whose grace period is over, one at a time: read its index, delete it,
- * check it is gone, remove it from the catalog. Then writes an erasure record for each pending
- * tombstone of the key whose file no live or retired version holds any more.
+ * check it is gone, remove it from the catalog; then deletes the key's orphans older than the grace
+ * period. Then writes an erasure record for each pending tombstone of the key whose file no live or
+ * retired version, nor a younger orphan, holds any more.
  */
 final class Purger {
   private final Archive archive;
@@ -85,8 +90,11 @@ final class Purger {
       }
       listener.phase(key, r.name(), RepackListener.Phase.PURGED);
     }
+    Set<String> inYoungOrphans = new HashSet<>();
+    deleted.addAll(deleteOldOrphans(key, state, now, pending.keySet(), inYoungOrphans));
     if (!pending.isEmpty()) {
       Set<String> stillHeld = held(state, pending.keySet());
+      stillHeld.addAll(inYoungOrphans);
       for (Tombstone t : pending.values()) {
         if (stillHeld.contains(t.uid()) || inBigFiles.contains(t.uid())) {
           continue; // bytes still in a shard version, or in a BigFile no repack erases
@@ -97,6 +105,60 @@ final class Purger {
       }
     }
     return new PurgeReport(deleted, records);
+  }
+
+  /**
+   * Deletes the key's orphans older than the grace period: shard files under the key's name that no
+   * catalog generation lists, live or retired (a pack or repack that died between its upload and its
+   * catalog commit, or a writer that was fenced out). Their files were packed again elsewhere, but
+   * their bytes, deleted ones included, would otherwise stay forever. A younger orphan may be a
+   * writer's upload whose commit is still coming, and is kept: the pending uids it holds are added to
+   * {@code inYoungOrphans} so that no erasure is recorded for them yet. Keys without a catalog
+   * (upstream's folders) have no orphans: every shard file of theirs is live.
+   */
+  private List<String> deleteOldOrphans(ShardKey key, CatalogState state, Instant now, Set<String> pendingUids,
+      Set<String> inYoungOrphans) throws IOException {
+    if (state.generation() == 0) {
+      return List.of();
+    }
+    Set<String> known = new HashSet<>();
+    state.shards().forEach(s -> known.add(s.name()));
+    for (RetiredShard r : state.retired()) {
+      known.add(r.name());
+      if (r.replacedBy() != null) {
+        known.add(r.replacedBy());
+      }
+    }
+    List<BlobInfo> orphans = new ArrayList<>();
+    try (Stream<BlobInfo> listing = archive.store().list(key.prefix())) {
+      for (BlobInfo info : (Iterable<BlobInfo>) listing::iterator) {
+        String name = info.path().key();
+        if (ShardName.parse(name).filter(n -> n.key().equals(key)).isPresent() && !known.contains(name)) {
+          orphans.add(info);
+        }
+      }
+    }
+    List<String> deleted = new ArrayList<>();
+    for (BlobInfo orphan : orphans) {
+      if (orphan.lastModified().plus(grace).isAfter(now)) {
+        if (!pendingUids.isEmpty()) {
+          try {
+            collect(indexOrEmpty(orphan.path()), pendingUids, inYoungOrphans);
+          } catch (CorruptShardException | ShardLimitExceededException unreadable) {
+            inYoungOrphans.addAll(pendingUids); // cannot tell what it holds: record nothing yet
+          }
+        }
+        continue;
+      }
+      archive.store().delete(orphan.path());
+      if (archive.store().stat(orphan.path()).isPresent()) {
+        throw new PurgeNotConfirmedException("Orphan " + orphan.path() + " of " + key + " is still in " + archive.store().describe()
+            + " after its delete");
+      }
+      new VerificationStore(archive.store()).forget(orphan.path().key());
+      deleted.add(orphan.path().key());
+    }
+    return deleted;
   }
 
   /** The key's tombstones without an erasure record, by uid. */

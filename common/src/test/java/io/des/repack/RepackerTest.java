@@ -212,6 +212,38 @@ class RepackerTest {
   }
 
   @Test
+  void anOldOrphanIsDeletedByThePurgeAndAYoungOneHoldsBackItsErasureRecords() throws Exception {
+    RepackFixture f = new RepackFixture(new LocalBlobStore(tmp.resolve("store")), tmp);
+    String live = f.pack(20);
+    byte[] shard = f.allBlobs().get(live);
+    // Two copies of the live shard under names no catalog lists, as a writer that died between its
+    // upload and its catalog commit leaves them: one written long ago, one just now.
+    f.store.putExclusive(BlobPath.of("20240101_64_0007.des"), shard);
+    f.store.putExclusive(BlobPath.of("20240101_64_0008.des"), shard);
+    java.nio.file.Files.setLastModifiedTime(tmp.resolve("store").resolve("20240101_64_0007.des"),
+        java.nio.file.attribute.FileTime.from(RepackFixture.NOW.minus(java.time.Duration.ofDays(2))));
+    String victim = RepackFixture.uid(3);
+    f.delete(victim);
+
+    RepackReport report = f.repacker(RepackOptions.defaults()).run(KEY, 1, Set.of(), RepackListener.NONE);
+
+    assertThat(report.purged().deleted()).containsExactly("20240101_64_0007.des");
+    assertThat(f.store.stat(BlobPath.of("20240101_64_0007.des"))).isEmpty();
+    assertThat(f.store.stat(BlobPath.of("20240101_64_0008.des"))).as("young: perhaps a commit still coming").isPresent();
+    assertThat(f.archive.tombstones().erasure(KEY, victim)).as("its bytes are still in the young orphan").isEmpty();
+
+    java.nio.file.Files.setLastModifiedTime(tmp.resolve("store").resolve("20240101_64_0008.des"),
+        java.nio.file.attribute.FileTime.from(RepackFixture.NOW.minus(java.time.Duration.ofDays(2))));
+    f.repacker(RepackOptions.defaults().withGrace(java.time.Duration.ZERO)).run(KEY, 1, Set.of(), RepackListener.NONE);
+
+    assertThat(f.store.stat(BlobPath.of("20240101_64_0008.des"))).isEmpty();
+    assertThat(f.archive.tombstones().erasure(KEY, victim)).as("no copy left anywhere").isPresent();
+    for (var blob : f.allBlobs().entrySet()) {
+      assertThat(ByteSearch.contains(blob.getValue(), f.files.get(victim))).as(blob.getKey()).isFalse();
+    }
+  }
+
+  @Test
   void aCorruptEntryIsRepairedFromAReplicaOfTheArchive() throws Exception {
     RepackFixture f = packed200();
     Path replicaDir = tmp.resolve("replica");
