@@ -107,7 +107,8 @@ final class RepackCommand implements Callable<Integer> {
             Set<String> corrupt = includeCorrupt ? corruptLive(verifications, key, state) : Set.of();
             if (dryRun) {
               output.plan(plan, selected, corrupt);
-            } else if (plan.shards().stream().anyMatch(selected) || !plan.purgeDue().isEmpty() || !corrupt.isEmpty()) {
+            } else if (plan.shards().stream().anyMatch(selected) || !plan.purgeDue().isEmpty() || !plan.orphansDue().isEmpty()
+                || !corrupt.isEmpty()) {
               output.done(key, run(repacker, key, fence(state), selected, corrupt, progress));
             }
           } catch (CatalogConflictException refused) {

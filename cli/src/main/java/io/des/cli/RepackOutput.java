@@ -60,7 +60,8 @@ abstract class RepackOutput {
 
   /** A key's plan (dry run); keys with nothing to show are skipped. */
   final void plan(RepackPlan plan, Predicate<ShardPlan> selected, Set<String> corrupt) {
-    if (plan.shards().isEmpty() && corrupt.isEmpty() && plan.purgeDue().isEmpty() && plan.purgeLater().isEmpty()) {
+    if (plan.shards().isEmpty() && corrupt.isEmpty() && plan.purgeDue().isEmpty() && plan.purgeLater().isEmpty()
+        && plan.orphansDue().isEmpty()) {
       return;
     }
     keys++;
@@ -73,7 +74,7 @@ abstract class RepackOutput {
     }
     shards += corrupt.stream().filter(c -> plan.shards().stream().noneMatch(p -> p.shard().equals(c) && selected.test(p))).count();
     corruptShards += corrupt.size();
-    purged += plan.purgeDue().size();
+    purged += plan.purgeDue().size() + plan.orphansDue().size();
     purgeLater += plan.purgeLater().size();
     writePlan(plan, selected, corrupt);
   }
@@ -135,6 +136,9 @@ abstract class RepackOutput {
       for (RetiredShard r : plan.purgeLater()) {
         out.printf("  later   %s (retired %s, replaced by %s; grace period not over)%n", r.name(), r.retiredAt(),
             r.replacedBy() == null ? "nothing" : r.replacedBy());
+      }
+      for (String o : plan.orphansDue()) {
+        out.printf("  purge   %s (an orphan: no catalog lists it)%n", o);
       }
     }
 
@@ -206,6 +210,7 @@ abstract class RepackOutput {
       key.put("corrupt", List.copyOf(corrupt));
       key.put("purge_due", plan.purgeDue().stream().map(Json::retired).toList());
       key.put("purge_later", plan.purgeLater().stream().map(Json::retired).toList());
+      key.put("orphans_due", plan.orphansDue());
       write(key);
     }
 

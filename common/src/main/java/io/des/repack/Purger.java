@@ -121,26 +121,10 @@ final class Purger {
     if (state.generation() == 0) {
       return List.of();
     }
-    Set<String> known = new HashSet<>();
-    state.shards().forEach(s -> known.add(s.name()));
-    for (RetiredShard r : state.retired()) {
-      known.add(r.name());
-      if (r.replacedBy() != null) {
-        known.add(r.replacedBy());
-      }
-    }
-    List<BlobInfo> orphans = new ArrayList<>();
-    try (Stream<BlobInfo> listing = archive.store().list(key.prefix())) {
-      for (BlobInfo info : (Iterable<BlobInfo>) listing::iterator) {
-        String name = info.path().key();
-        if (ShardName.parse(name).filter(n -> n.key().equals(key)).isPresent() && !known.contains(name)) {
-          orphans.add(info);
-        }
-      }
-    }
+    List<BlobInfo> orphans = orphans(key, state);
     List<String> deleted = new ArrayList<>();
     for (BlobInfo orphan : orphans) {
-      if (orphan.lastModified().plus(grace).isAfter(now)) {
+      if (!isDue(orphan, now)) {
         if (!pendingUids.isEmpty()) {
           try {
             collect(indexOrEmpty(orphan.path()), pendingUids, inYoungOrphans);
@@ -159,6 +143,36 @@ final class Purger {
       deleted.add(orphan.path().key());
     }
     return deleted;
+  }
+
+  /** The key's shard files that no catalog generation lists, live or retired; none without a catalog. */
+  List<BlobInfo> orphans(ShardKey key, CatalogState state) throws IOException {
+    if (state.generation() == 0) {
+      return List.of();
+    }
+    Set<String> known = new HashSet<>();
+    state.shards().forEach(s -> known.add(s.name()));
+    for (RetiredShard r : state.retired()) {
+      known.add(r.name());
+      if (r.replacedBy() != null) {
+        known.add(r.replacedBy());
+      }
+    }
+    List<BlobInfo> orphans = new ArrayList<>();
+    try (Stream<BlobInfo> listing = archive.store().list(key.prefix())) {
+      for (BlobInfo info : (Iterable<BlobInfo>) listing::iterator) {
+        String name = info.path().key();
+        if (ShardName.parse(name).filter(n -> n.key().equals(key)).isPresent() && !known.contains(name)) {
+          orphans.add(info);
+        }
+      }
+    }
+    return orphans;
+  }
+
+  /** Whether an orphan is old enough to delete: its writer's commit cannot still be coming. */
+  boolean isDue(BlobInfo orphan, Instant now) {
+    return !orphan.lastModified().plus(grace).isAfter(now);
   }
 
   /** The key's tombstones without an erasure record, by uid. */

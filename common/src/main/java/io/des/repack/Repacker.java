@@ -55,7 +55,10 @@ public final class Repacker {
     this.purger = new Purger(archive, options.grace(), clock);
   }
 
-  /** What {@link #run} would do now: live shards with entries to drop, retired versions due or not. Changes nothing. */
+  /**
+   * What {@link #run} would do now: live shards with entries to drop, retired versions due or not,
+   * orphans due. Changes nothing; one LIST of the key's shard files besides the catalog and indexes.
+   */
   public RepackPlan plan(ShardKey key) throws IOException {
     CatalogState state = archive.catalog().load(key);
     Set<String> tombstoned = archive.tombstones().hashes(key);
@@ -80,7 +83,8 @@ public final class Repacker {
     for (RetiredShard r : state.retired()) {
       (purger.isDue(r, now) ? due : later).add(r);
     }
-    return new RepackPlan(key, shards, due, later);
+    List<String> orphans = purger.orphans(key, state).stream().filter(o -> purger.isDue(o, now)).map(o -> o.path().key()).toList();
+    return new RepackPlan(key, shards, due, later, orphans);
   }
 
   /**

@@ -224,6 +224,7 @@ class RepackerTest {
         java.nio.file.attribute.FileTime.from(RepackFixture.NOW.minus(java.time.Duration.ofDays(2))));
     String victim = RepackFixture.uid(3);
     f.delete(victim);
+    assertThat(f.repacker(RepackOptions.defaults()).plan(KEY).orphansDue()).containsExactly("20240101_64_0007.des");
 
     RepackReport report = f.repacker(RepackOptions.defaults()).run(KEY, 1, Set.of(), RepackListener.NONE);
 

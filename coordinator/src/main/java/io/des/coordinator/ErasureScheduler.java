@@ -221,7 +221,8 @@ final class ErasureScheduler {
         addOnce(reasons, "corruption");
       }
     }
-    List<String> purge = plan.purgeDue().stream().map(RetiredShard::name).toList();
+    List<String> purge = new ArrayList<>(plan.purgeDue().stream().map(RetiredShard::name).toList());
+    purge.addAll(plan.orphansDue()); // a crashed writer's shard: the purge deletes it
     if (!purge.isEmpty()) {
       addOnce(reasons, "purge");
     }

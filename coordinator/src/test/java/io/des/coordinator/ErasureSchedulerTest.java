@@ -119,6 +119,20 @@ class ErasureSchedulerTest {
   }
 
   @Test
+  void anOldOrphanOfAKeyWithDeletionsIsPurged() throws Exception {
+    delete(1);
+    String live = archive.catalog().load(key).shards().get(0).name();
+    String orphan = live.replace("_0000.des", "_0005.des");
+    Files.copy(tmp.resolve("archive").resolve(live), tmp.resolve("archive").resolve(orphan));
+    Files.setLastModifiedTime(tmp.resolve("archive").resolve(orphan), java.nio.file.attribute.FileTime.from(T0.minus(Duration.ofDays(1))));
+
+    RepackJob job = decide(T0.plusSeconds(60), Set.of());
+
+    assertThat(job.reasons()).containsExactly("purge");
+    assertThat(job.purge()).containsExactly(orphan);
+  }
+
+  @Test
   void onlyALiveCorruptShardIsRepacked() throws Exception {
     String live = archive.catalog().load(key).shards().get(0).name();
     assertThat(decide(T0, Set.of(live)).reasons()).containsExactly("corruption");
