@@ -70,6 +70,23 @@ public record CatalogState(
     return new CatalogState(key, generation, nBits, nextSeq, fence, shards, kept, committedAt, committedBy);
   }
 
+  /**
+   * Every shard version this generation knows: live, retired, and what replaced the retired ones. A
+   * shard file of the key outside this set is an orphan (its writer died or was fenced out before
+   * its catalog commit).
+   */
+  public java.util.Set<String> knownNames() {
+    java.util.Set<String> known = new java.util.HashSet<>();
+    shards.forEach(s -> known.add(s.name()));
+    for (RetiredShard r : retired) {
+      known.add(r.name());
+      if (r.replacedBy() != null) {
+        known.add(r.replacedBy());
+      }
+    }
+    return known;
+  }
+
   public boolean contains(String shardName) {
     return shards.stream().anyMatch(s -> s.name().equals(shardName));
   }

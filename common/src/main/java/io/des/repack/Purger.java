@@ -150,14 +150,7 @@ final class Purger {
     if (state.generation() == 0) {
       return List.of();
     }
-    Set<String> known = new HashSet<>();
-    state.shards().forEach(s -> known.add(s.name()));
-    for (RetiredShard r : state.retired()) {
-      known.add(r.name());
-      if (r.replacedBy() != null) {
-        known.add(r.replacedBy());
-      }
-    }
+    Set<String> known = state.knownNames();
     List<BlobInfo> orphans = new ArrayList<>();
     try (Stream<BlobInfo> listing = archive.store().list(key.prefix())) {
       for (BlobInfo info : (Iterable<BlobInfo>) listing::iterator) {

@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -193,12 +192,7 @@ public final class Repacker {
    * writer can never delete ours.
    */
   private ShardName nextRevision(ShardName old, CatalogState state) throws IOException {
-    Set<String> known = new HashSet<>();
-    state.shards().forEach(s -> known.add(s.name()));
-    for (RetiredShard r : state.retired()) {
-      known.add(r.name());
-      known.add(r.replacedBy());
-    }
+    Set<String> known = state.knownNames();
     int highest = old.revision();
     List<BlobPath> orphans = new ArrayList<>();
     String prefix = old.key().prefix() + String.format("%04d", old.seq());

@@ -214,7 +214,7 @@ final class ErasureScheduler {
       }
     }
     List<String> corrupt = new ArrayList<>();
-    CatalogState catalog = archive.catalog().load(key);
+    CatalogState catalog = corruptNames.isEmpty() ? null : archive.catalog().load(key); // only then needed
     for (String name : corruptNames) {
       if (catalog.contains(name)) { // still live
         corrupt.add(name);
