@@ -74,7 +74,9 @@ public final class Archive {
             .weigher((String name, ShardIndex index) -> (int) Math.min(Integer.MAX_VALUE, index.estimatedHeapBytes()))
             .expireAfterAccess(INDEX_TTL) // shards are immutable; the TTL only frees idle ones
             .recordStats()
-            .removalListener((String name, ShardIndex index, RemovalCause cause) -> evictions.get(cause).increment())
+            // synchronous, unlike a removal listener (run later on the common pool): the counts are
+            // current as soon as the eviction is
+            .evictionListener((String name, ShardIndex index, RemovalCause cause) -> evictions.get(cause).increment())
             .build();
   }
 
