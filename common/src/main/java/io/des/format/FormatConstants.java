@@ -72,4 +72,5 @@ final class FormatConstants {
   /** Meta keys DES reserves. */
   static final String META_CRC32C = "crc32c";
   static final String META_CREATED_AT = "created_at";
+  static final String META_STORED_CRC32C = "stored_crc32c";
 }

@@ -160,7 +160,7 @@ final class IndexCodec {
     String meta = readMeta(shard, buf, i, entryOffset);
     MetaJson.Parsed parsed = parseMeta(shard, meta, i, entryOffset);
     return new IndexEntry(
-        uid, IndexEntry.Kind.BIGFILE, 0, 0, Codec.NONE, size, hash, parsed.crc32c(), parsed.createdAt(), meta);
+        uid, IndexEntry.Kind.BIGFILE, 0, 0, Codec.NONE, size, hash, parsed.crc32c(), parsed.storedCrc32c(), parsed.createdAt(), meta);
   }
 
   private static IndexEntry inline(
@@ -211,9 +211,9 @@ final class IndexCodec {
       throw new CorruptShardException(
           shard, where + " is stored uncompressed with length " + length + " but uncompressed_size " + uncompressed);
     }
-    MetaJson.Parsed parsed = meta == null ? new MetaJson.Parsed(IndexEntry.NO_CHECKSUM, null) : parseMeta(shard, meta, i, entryOffset);
-    return new IndexEntry(
-        uid, IndexEntry.Kind.INLINE, offset, length, codec, uncompressed, null, parsed.crc32c(), parsed.createdAt(), meta);
+    MetaJson.Parsed parsed = meta == null ? MetaJson.Parsed.NONE : parseMeta(shard, meta, i, entryOffset);
+    return new IndexEntry(uid, IndexEntry.Kind.INLINE, offset, length, codec, uncompressed, null, parsed.crc32c(), parsed.storedCrc32c(),
+        parsed.createdAt(), meta);
   }
 
   private static long u64(String shard, ByteBuffer buf, String field, int i, long entryOffset)
@@ -258,7 +258,7 @@ final class IndexCodec {
   private static MetaJson.Parsed parseMeta(String shard, String meta, int i, long entryOffset)
       throws CorruptShardException {
     if (meta == null) {
-      return new MetaJson.Parsed(IndexEntry.NO_CHECKSUM, null);
+      return MetaJson.Parsed.NONE;
     }
     try {
       return MetaJson.parse(meta);

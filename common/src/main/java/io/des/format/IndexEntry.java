@@ -9,6 +9,8 @@ import java.util.Objects;
  * {@code _bigFiles/<bigFileSha256>} and {@code offset == length == 0}.
  *
  * @param crc32c CRC-32C of the uncompressed content, or {@link #NO_CHECKSUM} (upstream shards)
+ * @param storedCrc32c CRC-32C of the stored (compressed) bytes, or {@link #NO_CHECKSUM}: DES writes it
+ *     for compressed entries (for uncompressed ones the stored bytes are the content)
  * @param createdAt the {@code created_at} meta value as written, or null
  * @param metaJson the raw meta JSON object, or null when the entry has none
  */
@@ -21,6 +23,7 @@ public record IndexEntry(
     long uncompressedSize,
     String bigFileSha256,
     long crc32c,
+    long storedCrc32c,
     String createdAt,
     String metaJson) {
 
@@ -44,6 +47,18 @@ public record IndexEntry(
 
   public boolean hasChecksum() {
     return crc32c != NO_CHECKSUM;
+  }
+
+  /**
+   * The CRC-32C the stored bytes must have, or {@link #NO_CHECKSUM} when only decoding can check
+   * them (compressed entries written before DES recorded {@code stored_crc32c}, upstream entries).
+   * A copy whose stored bytes match it is the entry as written, without decoding.
+   */
+  public long expectedStoredCrc32c() {
+    if (storedCrc32c != NO_CHECKSUM) {
+      return storedCrc32c;
+    }
+    return kind == Kind.INLINE && codec == Codec.NONE ? crc32c : NO_CHECKSUM;
   }
 
   /** Content size once decoded: the uncompressed size, or the BigFile's size. */

@@ -180,9 +180,28 @@ public final class ShardReader {
    */
   public static byte[] decodeStored(String shard, IndexEntry e, byte[] stored) throws CorruptShardException {
     String where = shard + " entry '" + e.uid() + "'";
+    if (e.storedCrc32c() != IndexEntry.NO_CHECKSUM) {
+      VerifyingInputStream.checkStored(stored, 0, stored.length, e, where); // damage named as such, before decoding
+    }
     byte[] content = e.codec() == Codec.NONE ? stored : PayloadDecoding.decode(e.codec(), stored, (int) e.uncompressedSize(), where);
     VerifyingInputStream.check(content, e.uncompressedSize(), e.crc32c(), where);
     return content;
+  }
+
+  /**
+   * Checks the stored bytes of an inline entry, read by the caller, against the CRC-32C the index
+   * records for them, without decoding: {@code stored_crc32c}, or for an uncompressed entry its
+   * content checksum ({@link IndexEntry#expectedStoredCrc32c}). An entry with neither is not
+   * checked: decode it with {@link #decodeStored}.
+   *
+   * @return the CRC-32C of {@code stored}
+   * @throws CorruptShardException naming the shard and the entry when they do not match
+   */
+  public static long checkStored(String shard, IndexEntry e, byte[] stored) throws CorruptShardException {
+    if (stored.length != e.length()) {
+      throw new CorruptShardException(shard, "entry '" + e.uid() + "' has " + stored.length + " stored bytes, the index records " + e.length());
+    }
+    return VerifyingInputStream.checkStored(stored, 0, stored.length, e, shard + " entry '" + e.uid() + "'");
   }
 
   /** Where the BigFile with this hash lives for a shard at {@code shard}: {@code <dir>/_bigFiles/<sha256>}. */

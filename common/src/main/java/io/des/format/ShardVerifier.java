@@ -95,17 +95,32 @@ public final class ShardVerifier {
         }
         InputStream slice = new BoundedInputStream(shard, e.length());
         String where = path.key() + " entry '" + e.uid() + "'";
+        InputStream stored = VerifyingInputStream.storedCrc32c(slice, e.length(), e.storedCrc32c(), where);
         try (InputStream in = VerifyingInputStream.crc32c(
-            PayloadDecoding.decoding(e.codec(), slice, e.uncompressedSize(), where), e.uncompressedSize(), e.crc32c(), where)) {
+            PayloadDecoding.decoding(e.codec(), stored, e.uncompressedSize(), where), e.uncompressedSize(), e.crc32c(), where)) {
           in.transferTo(java.io.OutputStream.nullOutputStream());
+          stored.transferTo(java.io.OutputStream.nullOutputStream()); // what the decoder left, through the stored check
           tally.checked(e, null);
         } catch (CorruptShardException ex) {
-          tally.checked(e, new Problem(e.uid(), ex.getMessage()));
+          tally.checked(e, new Problem(e.uid(), storedDamage(stored).orElse(ex.getMessage())));
         }
         slice.transferTo(java.io.OutputStream.nullOutputStream());
       }
     }
     return tally.result(index);
+  }
+
+  /**
+   * When decoding failed, whether the stored bytes themselves fail their check (read to the end):
+   * the more precise report, since damaged stored bytes explain any decoding error.
+   */
+  private static java.util.Optional<String> storedDamage(InputStream stored) throws IOException {
+    try {
+      stored.transferTo(java.io.OutputStream.nullOutputStream());
+      return java.util.Optional.empty();
+    } catch (CorruptShardException damaged) {
+      return java.util.Optional.of(damaged.getMessage());
+    }
   }
 
   /** What a verification found so far, told to the listener entry by entry. */

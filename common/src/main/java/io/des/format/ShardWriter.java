@@ -2,16 +2,17 @@ package io.des.format;
 
 import static io.des.format.FormatConstants.*;
 
+import io.des.codec.Codec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import io.des.codec.Codec;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.CRC32C;
 
 /**
  * Writes one v2 shard to a stream, in one pass: header, payloads, seal, index, footer. The writer
@@ -54,7 +55,13 @@ public final class ShardWriter {
   /** Appends an inline entry. */
   public void add(EncodedEntry entry) throws IOException {
     byte[] uid = checkUid(entry.uid());
-    byte[] meta = metaBytes(entry.crc32c(), entry.createdAt(), entry.meta());
+    long storedCrc = IndexEntry.NO_CHECKSUM;
+    if (entry.codec() != Codec.NONE) {
+      CRC32C crc = new CRC32C(); // of the stored bytes: a repack copies them checked without decoding
+      crc.update(entry.stored(), entry.storedOffset(), entry.storedLength());
+      storedCrc = crc.getValue();
+    }
+    byte[] meta = metaBytes(entry.crc32c(), storedCrc, entry.createdAt(), entry.meta());
     start();
     long offset = position;
     out.write(entry.stored(), entry.storedOffset(), entry.storedLength());
@@ -68,10 +75,14 @@ public final class ShardWriter {
   /**
    * Appends an inline entry copied from another shard (a repack): {@code stored[off, off + len)}
    * as its payload, encoded with {@code codec}, and the uid, content size and meta JSON of {@code
-   * source} byte for byte (so its checksum, {@code created_at} and every other key). The caller
-   * has checked that the payload decodes to the content {@code source} describes.
+   * source} byte for byte (so its checksum, {@code created_at} and every other key), except that
+   * {@code stored_crc32c} is set to the CRC-32C of the payload when it is compressed (added when
+   * the source lacked it, changed when the payload was re-encoded) and removed when it is not. The
+   * caller has checked that the payload decodes to the content {@code source} describes.
+   *
+   * @return the CRC-32C of the payload written
    */
-  public void addCopy(IndexEntry source, Codec codec, byte[] stored, int off, int len) throws IOException {
+  public long addCopy(IndexEntry source, Codec codec, byte[] stored, int off, int len) throws IOException {
     if (source.isBigFile()) {
       throw new IllegalArgumentException("Entry '" + source.uid() + "' is a BigFile; use addBigFileCopy");
     }
@@ -81,14 +92,21 @@ public final class ShardWriter {
           "Uncompressed entry '" + source.uid() + "' has " + len + " stored bytes but size " + source.uncompressedSize());
     }
     byte[] uid = checkUid(source.uid());
+    CRC32C crc = new CRC32C();
+    crc.update(stored, off, len);
+    long storedCrc = crc.getValue();
+    byte[] meta = source.storedCrc32c() == (codec == Codec.NONE ? IndexEntry.NO_CHECKSUM : storedCrc)
+        ? copiedMeta(source)
+        : MetaJson.withStoredCrc32c(source.metaJson(), codec == Codec.NONE ? IndexEntry.NO_CHECKSUM : storedCrc);
     start();
     long offset = position;
     out.write(stored, off, len);
     position += len;
-    IndexCodec.writeInline(index, uid, offset, len, codec, source.uncompressedSize(), copiedMeta(source));
+    IndexCodec.writeInline(index, uid, offset, len, codec, source.uncompressedSize(), meta);
     entries++;
     contentBytes += source.uncompressedSize();
     storedBytes += len;
+    return storedCrc;
   }
 
   /**
@@ -124,7 +142,7 @@ public final class ShardWriter {
     if (size < 0) {
       throw new IllegalArgumentException("Negative BigFile size " + size + " for '" + uid + "'");
     }
-    byte[] metaBytes = metaBytes(IndexEntry.NO_CHECKSUM, createdAt, meta);
+    byte[] metaBytes = metaBytes(IndexEntry.NO_CHECKSUM, IndexEntry.NO_CHECKSUM, createdAt, meta);
     start();
     IndexCodec.writeBigFile(index, uidBytes, sha256, size, metaBytes);
     entries++;
@@ -269,11 +287,11 @@ public final class ShardWriter {
     return s.length() <= 80 ? s : s.substring(0, 80) + "...";
   }
 
-  private static byte[] metaBytes(long crc32c, String createdAt, Map<String, ?> meta) {
+  private static byte[] metaBytes(long crc32c, long storedCrc32c, String createdAt, Map<String, ?> meta) {
     if ((meta == null || meta.isEmpty()) && MetaJson.isPlainAscii(createdAt)) {
-      return MetaJson.reservedOnly(crc32c, createdAt); // the packer's case: no map, no Jackson
+      return MetaJson.reservedOnly(crc32c, storedCrc32c, createdAt); // the packer's case: no map, no Jackson
     }
-    String json = MetaJson.write(MetaJson.withReserved(crc32c, createdAt, meta));
+    String json = MetaJson.write(MetaJson.withReserved(crc32c, storedCrc32c, createdAt, meta));
     return json == null ? new byte[0] : json.getBytes(StandardCharsets.US_ASCII);
   }
 }

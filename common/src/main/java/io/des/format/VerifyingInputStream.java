@@ -35,6 +35,15 @@ final class VerifyingInputStream extends FilterInputStream {
 
   /** Checks size and, unless {@code crc32c} is {@link IndexEntry#NO_CHECKSUM}, the CRC-32C. */
   static InputStream crc32c(InputStream in, long expectedSize, long crc32c, String where) {
+    return crc32c(in, expectedSize, crc32c, where, "content checksum");
+  }
+
+  /** As {@link #crc32c}, for the stored bytes of an entry against its {@code stored_crc32c}. */
+  static InputStream storedCrc32c(InputStream in, long length, long storedCrc32c, String where) {
+    return crc32c(in, length, storedCrc32c, where, "stored bytes checksum");
+  }
+
+  private static InputStream crc32c(InputStream in, long expectedSize, long crc32c, String where, String what) {
     if (crc32c == IndexEntry.NO_CHECKSUM) {
       return new VerifyingInputStream(in, expectedSize, where, new Check() {
         @Override public void update(byte[] b, int off, int len) {}
@@ -47,7 +56,7 @@ final class VerifyingInputStream extends FilterInputStream {
       @Override public String verify() {
         long actual = crc.getValue();
         return actual == crc32c ? null
-            : "content checksum is crc32c " + MetaJson.crc32cHex(actual) + ", the index records " + MetaJson.crc32cHex(crc32c);
+            : what + " is crc32c " + MetaJson.crc32cHex(actual) + ", the index records " + MetaJson.crc32cHex(crc32c);
       }
     });
   }
@@ -69,6 +78,22 @@ final class VerifyingInputStream extends FilterInputStream {
             "content checksum is crc32c " + MetaJson.crc32cHex(actual) + ", the index records " + MetaJson.crc32cHex(crc32c));
       }
     }
+  }
+
+  /**
+   * Checks the stored bytes of an inline entry against the CRC-32C the index records for them
+   * ({@link IndexEntry#expectedStoredCrc32c}) and returns their CRC-32C; entries with none pass.
+   */
+  static long checkStored(byte[] stored, int off, int len, IndexEntry e, String where) throws CorruptShardException {
+    CRC32C crc = new CRC32C();
+    crc.update(stored, off, len);
+    long actual = crc.getValue();
+    long expected = e.expectedStoredCrc32c();
+    if (expected != IndexEntry.NO_CHECKSUM && actual != expected) {
+      throw new CorruptShardException(where,
+          "stored bytes checksum is crc32c " + MetaJson.crc32cHex(actual) + ", the index records " + MetaJson.crc32cHex(expected));
+    }
+    return actual;
   }
 
   /** Checks size and SHA-256 (BigFiles). */

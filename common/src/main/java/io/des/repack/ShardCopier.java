@@ -36,8 +36,11 @@ import java.util.zip.CRC32C;
  * Copies the surviving entries of one shard version into a writer, in index order, reading the old
  * version in one sequential pass (a backward jump, which DES's own shards never need, costs a
  * ranged read). Memory is bounded: at most 64 entries or 32 MiB are read ahead (or one entry, if
- * larger). Each copied entry is decoded and checked on the way, on a second thread; a corrupt one
- * is repaired from the {@link RepairSource} or dropped. Not thread-safe.
+ * larger). Each copied entry is checked on the way: its stored bytes against the CRC-32C the index
+ * records for them ({@code stored_crc32c}, or the content checksum of an uncompressed entry), which
+ * proves them the bytes that were written, without decoding; entries without one (written before
+ * DES recorded it, or by upstream) are decoded and checked on other threads. A corrupt entry is
+ * repaired from the {@link RepairSource} or dropped. Not thread-safe.
  */
 final class ShardCopier {
   /** What the copy did; {@code dropped} counts entries hidden by a tombstone. */
@@ -72,7 +75,10 @@ final class ShardCopier {
     return !e.isBigFile() && tombstoned.contains(TombstoneStore.uidHash(e.uid()));
   }
 
-  /** An entry read ahead: its stored bytes and their check, running on the checker thread. */
+  /**
+   * An entry read ahead: its stored bytes and, when only decoding can check them, their decoding on
+   * a checker thread ({@code content} null: they are checked against their stored checksum).
+   */
   private record Pending(IndexEntry entry, byte[] stored, Future<byte[]> content) {
     long bytes() {
       return stored == null ? 0 : stored.length + entry.uncompressedSize();
@@ -106,7 +112,8 @@ final class ShardCopier {
           } else {
             checkFits(from, e);
             byte[] stored = in.read(e);
-            Pending p = new Pending(e, stored, checker.submit(() -> ShardReader.decodeStored(from.key(), e, stored)));
+            boolean decode = options.recompress() != null || e.expectedStoredCrc32c() == IndexEntry.NO_CHECKSUM;
+            Pending p = new Pending(e, stored, decode ? checker.submit(() -> ShardReader.decodeStored(from.key(), e, stored)) : null);
             window.add(p);
             held += p.bytes();
           }
@@ -133,9 +140,14 @@ final class ShardCopier {
           continue;
         }
         byte[] stored = head.stored();
-        byte[] content;
+        byte[] content = null; // stays null when the stored bytes were checked without decoding
+        long storedCrc = IndexEntry.NO_CHECKSUM;
         try {
-          content = await(head);
+          if (head.content() == null) {
+            storedCrc = ShardReader.checkStored(from.key(), e, stored);
+          } else {
+            content = await(head);
+          }
         } catch (CorruptShardException damaged) {
           content = repair(e);
           if (content == null) {
@@ -147,7 +159,12 @@ final class ShardCopier {
           problems.add(damaged.getMessage() + "; repaired from the repair source");
           stored = null; // re-encoded below
         }
-        storedCrc32c.put(e.uid(), write(writer, e, stored, content));
+        if (content == null) {
+          writer.addCopy(e, e.codec(), stored, 0, stored.length); // the stored bytes, verbatim
+        } else {
+          storedCrc = write(writer, e, stored, content);
+        }
+        storedCrc32c.put(e.uid(), storedCrc);
         kept++;
       }
     } finally {
@@ -191,10 +208,7 @@ final class ShardCopier {
       bytes = e.codec() == Codec.NONE ? content : Compressors.compress(e.codec(), 0, content, 0, content.length);
       length = bytes.length;
     }
-    writer.addCopy(e, codec, bytes, offset, length);
-    CRC32C crc = new CRC32C();
-    crc.update(bytes, offset, length);
-    return crc.getValue();
+    return writer.addCopy(e, codec, bytes, offset, length);
   }
 
   /** A healthy copy of the entry's content, checked against its size and checksum, or null. */
@@ -234,6 +248,8 @@ final class ShardCopier {
     }
   }
 
+  private static final int READ_BUFFER = 1 << 20;
+
   /** The old version read front to back, once. */
   private final class SequentialRead implements AutoCloseable {
     private final BlobPath path;
@@ -250,7 +266,8 @@ final class ShardCopier {
         return store.readRange(path, e.offset(), length);
       }
       if (in == null) {
-        in = store.open(path);
+        // Large reads: entries are a few KiB each, and a read call each would cost a system call each.
+        in = new java.io.BufferedInputStream(store.open(path), READ_BUFFER);
       }
       in.skipNBytes(e.offset() - position);
       byte[] stored = new byte[length]; // readNBytes(int) would read 8 KiB pieces and copy them together

@@ -12,6 +12,7 @@ import io.des.format.IndexEntry;
 import io.des.format.ReaderLimits;
 import io.des.format.ShardIndex;
 import io.des.format.ShardReader;
+import io.des.format.ShardVerifier;
 import io.des.pack.PackOptions;
 import io.des.storage.BlobPath;
 import io.des.storage.InMemoryBlobStore;
@@ -184,6 +185,21 @@ class RepackerTest {
         .contains("20240101_64_0000.des entry '" + victim + "'").contains("checksum").endsWith("dropped (no healthy copy)");
     assertThat(index(f, r.to()).find(victim)).isEmpty();
     f.files.remove(victim); // lost: no healthy copy anywhere
+    f.assertConsistent();
+  }
+
+  @Test
+  void aDamagedCompressedEntryIsNamedByItsStoredChecksum() throws Exception {
+    RepackFixture f = packed200();
+    String text = RepackFixture.uid(5);
+    assertThat(corrupt(f, "20240101_64_0000.des", text).codec()).isEqualTo(Codec.ZSTD);
+
+    ShardRepack r = f.repacker(RepackOptions.defaults()).repack(KEY, "20240101_64_0000.des", 1, RepackListener.NONE);
+
+    assertThat(r.corruptDropped()).isEqualTo(1);
+    assertThat(r.problems()).singleElement().asString()
+        .contains("entry '" + text + "'").contains("stored bytes checksum is crc32c").endsWith("dropped (no healthy copy)");
+    f.files.remove(text);
     f.assertConsistent();
   }
 
@@ -372,6 +388,8 @@ class RepackerTest {
     assertThat(after.find(RepackFixture.uid(1)).orElseThrow().codec()).as("text compresses").isEqualTo(Codec.LZ4);
     assertThat(after.find(RepackFixture.uid(2)).orElseThrow().codec()).as("random bytes do not").isEqualTo(Codec.NONE);
     assertThat(r.bytesAfter()).isLessThan(r.bytesBefore());
+    assertThat(after.find(RepackFixture.uid(1)).orElseThrow().storedCrc32c()).as("recorded for the new payload").isNotEqualTo(IndexEntry.NO_CHECKSUM);
+    assertThat(ShardVerifier.verify(f.store, BlobPath.of(r.to()), ReaderLimits.DEFAULTS).ok()).as("stored checksums match the new payloads").isTrue();
     f.assertConsistent();
   }
 
