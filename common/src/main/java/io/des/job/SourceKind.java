@@ -7,6 +7,11 @@ package io.des.job;
 public enum SourceKind {
   /** Files in a landing folder: deleted after commit. */
   LANDING,
+  /**
+   * Objects in a landing store ({@code des.landing.store}, an S3 prefix or a folder), named by
+   * their key under it: staged to the worker's disk to be packed, deleted after commit.
+   */
+  LANDING_STORE,
   /** Rows of a database table: marked {@code archived} after commit; the files are left alone. */
   DATABASE
 }

@@ -35,52 +35,69 @@ public final class ManifestReader {
   /** Reads a {@code .json} or {@code .csv} manifest (by extension; JSON otherwise). */
   public static void read(Path manifest, SourceSink files, Consumer<InputProblem> problems)
       throws IOException {
-    if (manifest.getFileName().toString().toLowerCase().endsWith(".csv")) {
-      readCsv(manifest, files, problems);
+    read(manifest, manifest.toString(), files, problems);
+  }
+
+  /**
+   * As {@link #read(Path, SourceSink, Consumer)}, naming the manifest {@code name} in problems and
+   * origins, and telling CSV from JSON by it: a copy of a manifest kept elsewhere (an S3 landing).
+   */
+  public static void read(Path manifest, String name, SourceSink files, Consumer<InputProblem> problems)
+      throws IOException {
+    if (name.toLowerCase().endsWith(".csv")) {
+      readCsv(manifest, name, files, problems);
     } else {
-      readJson(manifest, files, problems);
+      readJson(manifest, name, files, problems);
     }
   }
 
-  static void readJson(Path manifest, SourceSink files, Consumer<InputProblem> problems)
+  static void readJson(Path manifest, SourceSink files, Consumer<InputProblem> problems) throws IOException {
+    readJson(manifest, manifest.toString(), files, problems);
+  }
+
+  private static void readJson(Path manifest, String name, SourceSink files, Consumer<InputProblem> problems)
       throws IOException {
     try (InputStream in = Files.newInputStream(manifest);
         JsonParser parser = MAPPER.createParser(in)) {
       if (parser.nextToken() != JsonToken.START_ARRAY) {
-        problems.accept(new InputProblem(manifest.toString(), "a JSON manifest must be an array of objects"));
+        problems.accept(new InputProblem(name, "a JSON manifest must be an array of objects"));
         return;
       }
       int index = 0;
       while (parser.nextToken() == JsonToken.START_OBJECT) {
         JsonNode node = MAPPER.readTree(parser);
-        String where = manifest + " item " + index++;
+        String where = name + " item " + index++;
         line(where, text(node.get("uid")), text(node.get("created_at")), text(node.get("size_bytes")), text(node.get("source_path")), files, problems);
       }
       if (parser.currentToken() != JsonToken.END_ARRAY) {
-        problems.accept(new InputProblem(manifest + " item " + index, "expected an object, found " + parser.currentToken()));
+        problems.accept(new InputProblem(name + " item " + index, "expected an object, found " + parser.currentToken()));
       }
     } catch (JacksonException e) {
-      problems.accept(new InputProblem(manifest.toString(), "not valid JSON: " + e.getOriginalMessage()));
+      problems.accept(new InputProblem(name, "not valid JSON: " + e.getOriginalMessage()));
     }
   }
 
-  static void readCsv(Path manifest, SourceSink files, Consumer<InputProblem> problems)
+  static void readCsv(Path manifest, SourceSink files, Consumer<InputProblem> problems) throws IOException {
+    readCsv(manifest, manifest.toString(), files, problems);
+  }
+
+  private static void readCsv(Path manifest, String name, SourceSink files, Consumer<InputProblem> problems)
       throws IOException {
     CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).get();
     try (Reader reader = Files.newBufferedReader(manifest, StandardCharsets.UTF_8);
         CSVParser parser = CSVParser.parse(reader, format)) {
       for (String column : new String[] {"uid", "created_at"}) {
         if (!parser.getHeaderMap().containsKey(column)) {
-          problems.accept(new InputProblem(manifest.toString(), "CSV header lacks the column '" + column + "'"));
+          problems.accept(new InputProblem(name, "CSV header lacks the column '" + column + "'"));
           return;
         }
       }
       for (CSVRecord record : parser) {
-        String where = manifest + " line " + parser.getCurrentLineNumber();
+        String where = name + " line " + parser.getCurrentLineNumber();
         line(where, get(record, "uid"), get(record, "created_at"), get(record, "size_bytes"), get(record, "source_path"), files, problems);
       }
     } catch (IllegalStateException | java.io.UncheckedIOException e) {
-      problems.accept(new InputProblem(manifest.toString(), "not a valid CSV manifest: " + e.getMessage()));
+      problems.accept(new InputProblem(name, "not a valid CSV manifest: " + e.getMessage()));
     }
   }
 

@@ -121,6 +121,29 @@ class CoordinatorConfiguration {
     return planner(new LandingSource(c.landing(), router, c.settle(), Clock.systemUTC()), properties, ledger, kafka);
   }
 
+  /** The landing store, in its own type so that it is never taken for the archive's store. */
+  record LandingStore(BlobStore store) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      store.close();
+    }
+  }
+
+  /** Only when {@code des.landing.store} is set: an S3 prefix (or a folder) laid out as a landing folder. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty("des.landing.store")
+  LandingStore landingStore(CoordinatorProperties properties) {
+    return new LandingStore(BlobStores.open(properties.landing().store(),
+        b -> properties.s3Endpoint() == null ? b : b.endpoint(properties.s3Endpoint())));
+  }
+
+  /** Only when {@code des.landing.store} is set: the landing store's planner. */
+  @Bean
+  @ConditionalOnProperty("des.landing.store")
+  Planner landingStorePlanner(LandingStore landing, CoordinatorProperties properties, JobLedger ledger, KafkaTemplate<String, byte[]> kafka) {
+    return planner(new StoreLandingSource(landing.store(), new Router(properties.nBits())), properties, ledger, kafka);
+  }
+
   /** Only when {@code des.database.url} is set: the connections to the table of file records. */
   @Bean(destroyMethod = "close")
   @ConditionalOnProperty("des.database.url")

@@ -18,8 +18,17 @@ public record CoordinatorProperties(
     @DefaultValue Redis redis,
     @DefaultValue Kafka kafka,
     @DefaultValue Coordinator coordinator,
+    @DefaultValue Landing landing,
     @DefaultValue Database database,
     @DefaultValue Repack repack) {
+
+  /**
+   * A landing store (docs/fleet.md), read by the coordinator and the workers alike.
+   *
+   * @param store {@code s3://bucket/prefix} (or a folder) with {@code files/} and {@code manifests/}
+   *     as in a landing folder; no landing store when unset
+   */
+  public record Landing(String store) {}
 
   public record Redis(
       @DefaultValue("redis://127.0.0.1:6379") String address,

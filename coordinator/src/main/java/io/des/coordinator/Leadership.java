@@ -57,7 +57,7 @@ class Leadership {
     this.planners = planners.orderedStream().toList();
     if (this.planners.isEmpty()) {
       throw new IllegalStateException("No source to pack from: set des.coordinator.landing (a landing folder), "
-          + "des.database.url (a table of file records), or both");
+          + "des.landing.store (an S3 prefix laid out as one), des.database.url (a table of file records), or several");
     }
     this.ledger = ledger;
     this.meters = meters;

@@ -96,7 +96,7 @@ class LeadershipTest {
   void refusesToStartWithoutAnySource() {
     assertThatThrownBy(this::leadership).isInstanceOf(IllegalStateException.class)
         .hasMessage("No source to pack from: set des.coordinator.landing (a landing folder), "
-            + "des.database.url (a table of file records), or both");
+            + "des.landing.store (an S3 prefix laid out as one), des.database.url (a table of file records), or several");
   }
 
   @Test

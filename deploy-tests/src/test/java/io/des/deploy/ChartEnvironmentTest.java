@@ -79,6 +79,18 @@ class ChartEnvironmentTest {
   }
 
   @Test
+  void aLandingStoreReachesTheCoordinatorAndTheWorkers() {
+    Manifests manifests = Chart.withDefaults().set("landing.store", "s3://landing/incoming").render();
+    for (App app : List.of(App.COORDINATOR, App.WORKER)) {
+      Map<String, String> env = bindable(manifests.environment(app));
+      EnvBinding binding = EnvBinding.of(app, env);
+      assertThat(binding.problems(env)).as("%s", app).isEmpty();
+      assertThat(binding.setting("landing.store")).as("%s", app).isEqualTo("s3://landing/incoming");
+    }
+    assertThat(manifests.environment(App.RETRIEVER)).doesNotContainKey("DES_LANDING_STORE");
+  }
+
+  @Test
   void deleteCredentialsReachTheRetrieverOnly() {
     Manifests manifests = Chart.withDefaults().values("delete-auth.yaml").render();
     Map<String, String> env = manifests.environment(App.RETRIEVER);

@@ -93,7 +93,11 @@ final class JobRunner {
     if (!markers.containsKey(job.source())) {
       // Packing it would leave sources this worker cannot mark: refuse before writing anything.
       throw new UnpackableJobException("Job " + job.jobId() + " comes from a " + job.source()
-          + " source, which this worker is not configured for" + (job.source() == io.des.job.SourceKind.DATABASE ? " (set des.database.url)" : ""));
+          + " source, which this worker is not configured for" + switch (job.source()) {
+            case DATABASE -> " (set des.database.url)";
+            case LANDING_STORE -> " (set des.landing.store)";
+            default -> "";
+          });
     }
     Optional<JobRecord> known = ledger.get(job.jobId());
     if (known.isPresent() && known.get().state() == JobState.DONE) {
@@ -140,7 +144,16 @@ final class JobRunner {
       if (takeover && progress == null) {
         save(job, fence, JobProgress.packing()); // also checks that no newer holder has saved
       }
-      progress = pack(job, fence, takeover);
+      // A landing store's objects are packed from staged local copies; the sources marked are the objects.
+      StoreLanding store = markers.get(job.source()) instanceof StoreLanding s ? s : null;
+      PackJob local = store == null ? job : store.stage(job);
+      try {
+        progress = pack(local, fence, takeover);
+      } finally {
+        if (store != null) {
+          store.unstage(job);
+        }
+      }
       save(job, fence, progress);
     } else {
       log.info("Job {} resumes after its commit: marking {} sources", job.jobId(), job.files().size() - progress.rejected().size());

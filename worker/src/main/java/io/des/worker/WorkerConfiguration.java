@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -86,14 +87,35 @@ class WorkerConfiguration {
     return new DatabaseSourceMarker(new JdbcTemplate(source), db.table(), db.columns().uid(), db.columns().archived());
   }
 
+  /** The landing store, in its own type so that it is never taken for the archive's store. */
+  record LandingStore(BlobStore store) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      store.close();
+    }
+  }
+
+  /** Only when {@code des.landing.store} is set: where jobs of a landing store read their objects. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty("des.landing.store")
+  LandingStore landingStore(WorkerProperties properties) {
+    return new LandingStore(BlobStores.open(properties.landing().store(),
+        b -> properties.s3Endpoint() == null ? b : b.endpoint(properties.s3Endpoint())));
+  }
+
   @Bean
   JobRunner jobRunner(ResumablePacker packer, Archive archive, FencedLocks locks, CheckpointStore checkpoints, JobLedger ledger,
-      ObjectProvider<DatabaseSourceMarker> database, WorkerProperties properties, MeterRegistry meters) {
+      ObjectProvider<DatabaseSourceMarker> database, ObjectProvider<LandingStore> landingStore, WorkerProperties properties,
+      MeterRegistry meters) {
     Map<SourceKind, SourceMarker> markers = new EnumMap<>(SourceKind.class);
     markers.put(SourceKind.LANDING, new LandingSourceMarker());
     DatabaseSourceMarker db = database.getIfAvailable();
     if (db != null) {
       markers.put(SourceKind.DATABASE, db); // without it, database jobs are refused before packing
+    }
+    LandingStore landing = landingStore.getIfAvailable();
+    if (landing != null) {
+      markers.put(SourceKind.LANDING_STORE, new StoreLanding(landing.store(), properties.landing().stagingOrDefault()));
     }
     return new JobRunner(packer, archive, locks, checkpoints, ledger, markers, workerId(properties), properties.worker().lockWait(), meters);
   }

@@ -21,9 +21,23 @@ public record WorkerProperties(
     @DefaultValue Redis redis,
     @DefaultValue Kafka kafka,
     @DefaultValue Worker worker,
+    @DefaultValue Landing landing,
     @DefaultValue Database database,
     @DefaultValue Repack repack,
     @DefaultValue Scrub scrub) {
+
+  /**
+   * A landing store (docs/fleet.md), the same {@code des.landing.store} as the coordinator's.
+   *
+   * @param store {@code s3://bucket/prefix} (or a folder); jobs from it are refused when unset
+   * @param staging where a job's objects are staged to be packed (one job's bytes per running job);
+   *     {@code <java.io.tmpdir>/des-staging} when unset
+   */
+  public record Landing(String store, java.nio.file.Path staging) {
+    public java.nio.file.Path stagingOrDefault() {
+      return staging != null ? staging : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "des-staging");
+    }
+  }
 
   /**
    * @param address {@code redis://host:port}
