@@ -70,6 +70,39 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
   }
 
   @Test
+  void aLargeUploadWrittenBehindCommitsWholeAndAnAbortedOneLeavesNothing() throws IOException {
+    byte[] chunk = new byte[1 << 20];
+    int chunks = (int) (3 * LocalBlobUpload.WRITE_BEHIND_BYTES / chunk.length) + 1; // several background forces
+    java.util.zip.CRC32C expected = new java.util.zip.CRC32C();
+    java.util.Random random = new java.util.Random(1);
+    try (BlobUpload upload = store.createExclusive(BlobPath.of("big"))) {
+      for (int i = 0; i < chunks; i++) {
+        random.nextBytes(chunk);
+        expected.update(chunk);
+        upload.out().write(chunk);
+      }
+      upload.commit();
+    }
+    java.util.zip.CRC32C actual = new java.util.zip.CRC32C();
+    try (java.io.InputStream in = store.open(BlobPath.of("big"))) {
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        actual.update(buf, 0, n);
+      }
+    }
+    assertThat(store.stat(BlobPath.of("big")).orElseThrow().size()).isEqualTo((long) chunks * chunk.length);
+    assertThat(actual.getValue()).isEqualTo(expected.getValue());
+
+    try (BlobUpload upload = store.createExclusive(BlobPath.of("abandoned"))) {
+      for (int i = 0; i < chunks; i++) {
+        upload.out().write(chunk); // closed while a background force may be running
+      }
+    }
+    assertNoUploadLeftovers();
+    assertThat(store.stat(BlobPath.of("abandoned"))).isEmpty();
+  }
+
+  @Test
   void missingRootListsAndStatsNothing() throws IOException {
     assertThat(root()).doesNotExist();
 
