@@ -74,6 +74,12 @@ final class RepackRunner {
       RepackListener phases = (key, shard, phase) -> save(job, fence, shard, phase);
       RepackReport report = repacker.run(job.key(), fence, Set.copyOf(job.corrupt()), phases);
       record(report);
+      if (!report.purged().heldBack().isEmpty()) {
+        // Not done: the ledger would keep this job's id as done and the scheduler, offering the same
+        // job, would never send it again. Failing sends it back through the retries.
+        throw new IOException("Repack job " + job.jobId() + " of " + job.key() + " kept version(s) due for purge, retried: "
+            + String.join("; ", report.purged().heldBack()));
+      }
       ledger.done(job.jobId(), summary(report));
       checkpoints.delete(job.jobId(), fence);
       count("done");
