@@ -110,6 +110,7 @@ final class RepackRunner {
         .register(meters).increment(Math.max(0, report.spaceSavedBytes()));
     meters.counter("des.repack.versions.purged").increment(report.purged().deleted().size());
     meters.counter("des.erasures.recorded").increment(report.purged().erasureRecords());
+    meters.counter("des.repack.versions.held.back").increment(report.purged().heldBack().size());
   }
 
   private void count(String outcome) {
