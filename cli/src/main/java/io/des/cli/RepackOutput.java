@@ -40,6 +40,15 @@ abstract class RepackOutput {
     long erasureRecords() {
       return report.purged().erasureRecords() + (lastPurge == null ? 0 : lastPurge.erasureRecords());
     }
+
+    /** Versions due that a purge kept for a later one, with why. */
+    List<String> heldBack() {
+      List<String> all = new ArrayList<>(report.purged().heldBack());
+      if (lastPurge != null) {
+        all.addAll(lastPurge.heldBack());
+      }
+      return all;
+    }
   }
 
   final boolean dryRun;
@@ -152,6 +161,9 @@ abstract class RepackOutput {
       for (String p : done.purged()) {
         out.printf("%s: purged %s%n", key, p);
       }
+      for (String h : done.heldBack()) {
+        out.printf("%s: held back %s%n", key, h);
+      }
       if (done.erasureRecords() > 0) {
         out.printf("%s: %,d erasure record(s) written%n", key, done.erasureRecords());
       }
@@ -241,6 +253,7 @@ abstract class RepackOutput {
         return s;
       }).toList());
       k.put("purged", done.purged());
+      k.put("held_back", done.heldBack());
       k.put("erasure_records", done.erasureRecords());
       write(k);
     }

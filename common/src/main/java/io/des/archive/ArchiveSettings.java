@@ -1,5 +1,6 @@
 package io.des.archive;
 
+import io.des.bigfile.MarkerEpoch;
 import io.des.catalog.ShardCatalog;
 import io.des.catalog.ShardName;
 import io.des.storage.BlobAlreadyExistsException;
@@ -8,6 +9,7 @@ import io.des.storage.BlobPath;
 import io.des.storage.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
@@ -21,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>It also records whether the archive held shards before DES first wrote to it (an upstream
  * folder adopted by DES): only then must a key without a catalog be looked for by listing. An
- * archive DES created needs no LIST at all.
+ * archive DES created needs no LIST at all. A new archive also records that its BigFiles all have
+ * reference markers ({@link MarkerEpoch}), so that their content can be erased.
  */
 public record ArchiveSettings(int nBits, ShardCatalog.Uncataloged uncataloged) {
   public static final BlobPath PATH = BlobPath.of("_des/archive.json");
@@ -70,6 +73,10 @@ public record ArchiveSettings(int nBits, ShardCatalog.Uncataloged uncataloged) {
       json.put("uncataloged_shards", created.uncataloged() == ShardCatalog.Uncataloged.LIST_SHARD_FILES);
       try {
         store.putExclusive(PATH, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+        if (created.uncataloged() == ShardCatalog.Uncataloged.NOTHING) {
+          // a new archive: every BigFile it will hold has reference markers (docs/deletion.md)
+          MarkerEpoch.start(store, Duration.ZERO);
+        }
         return created;
       } catch (BlobAlreadyExistsException raced) {
         existing = read(store);

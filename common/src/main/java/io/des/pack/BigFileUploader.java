@@ -1,5 +1,7 @@
 package io.des.pack;
 
+import io.des.bigfile.BigFileRefs;
+import io.des.catalog.ShardName;
 import io.des.format.ShardReader;
 import io.des.storage.BlobAlreadyExistsException;
 import io.des.storage.BlobInfo;
@@ -19,18 +21,27 @@ import java.util.Optional;
 /**
  * Stores a payload above the BigFile threshold as {@code _bigFiles/<sha256>} beside its shard, by
  * streaming (two passes over the source: hash, then upload). Content-addressed, so identical
- * content is stored once; an existing blob of the same size is reused.
+ * content is stored once; an existing blob of the same size is reused. Before either, the shard's
+ * key is recorded as a reference ({@link BigFileRefs#reference}), so that no purge deletes the
+ * content under the entry about to be written.
  */
 final class BigFileUploader {
   private final BlobStore store;
+  private final BigFileRefs refs;
 
   BigFileUploader(BlobStore store) {
     this.store = store;
+    this.refs = new BigFileRefs(store);
   }
 
-  /** Uploads (or finds) the BigFile and returns its SHA-256 hex. */
+  /**
+   * Uploads (or finds) the BigFile and returns its SHA-256 hex.
+   *
+   * @throws io.des.bigfile.BigFileBusyException if a purge is deleting the same content: retry
+   */
   String upload(BlobPath shard, PlannedFile file) throws IOException {
     String sha = sha256(file);
+    refs.reference(shard, sha, ShardName.parse(shard.name()).orElseThrow().key()); // before the stat: see BigFileRefs
     BlobPath target = ShardReader.bigFilePath(shard, sha);
     Optional<BlobInfo> existing = store.stat(target);
     if (existing.isPresent()) {

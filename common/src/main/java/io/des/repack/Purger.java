@@ -1,6 +1,7 @@
 package io.des.repack;
 
 import io.des.archive.Archive;
+import io.des.bigfile.BigFileEraser;
 import io.des.catalog.CatalogState;
 import io.des.catalog.LiveShard;
 import io.des.catalog.RetiredShard;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,20 +33,23 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Deletes retired versions whose grace period is over, one at a time: read its index, delete it,
- * check it is gone, remove it from the catalog; then deletes the key's orphans older than the grace
- * period. Then writes an erasure record for each pending tombstone of the key whose file no live or
- * retired version, nor a younger orphan, holds any more.
+ * Deletes retired versions whose grace period is over, one at a time: read its index, release the
+ * content of its deleted BigFiles, delete it, check it is gone, remove it from the catalog; then
+ * deletes the key's orphans older than the grace period the same way. Then writes an erasure record
+ * for each pending tombstone of the key whose file no live or retired version, nor a younger orphan,
+ * holds any more.
  */
 final class Purger {
   private final Archive archive;
   private final Duration grace;
   private final Clock clock;
+  private final BigFileEraser bigFiles;
 
-  Purger(Archive archive, Duration grace, Clock clock) {
+  Purger(Archive archive, Duration grace, Clock clock, BigFileEraser bigFiles) {
     this.archive = archive;
     this.grace = grace;
     this.clock = clock;
+    this.bigFiles = bigFiles;
   }
 
   boolean isDue(RetiredShard r, Instant now) {
@@ -55,7 +60,7 @@ final class Purger {
     CatalogState state = Repacker.claim(archive, key, fence);
     Instant now = clock.instant();
     Map<String, Tombstone> pending = pending(key);
-    Set<String> inBigFiles = new HashSet<>();
+    List<String> heldBack = new ArrayList<>();
     List<String> deleted = new ArrayList<>();
     long records = 0;
     for (RetiredShard r : state.retired()) {
@@ -63,13 +68,17 @@ final class Purger {
         continue;
       }
       BlobPath path = BlobPath.of(r.name());
-      Set<String> inline = new HashSet<>(); // pending uids whose bytes this version holds
+      Set<String> gone = new HashSet<>(); // pending uids whose bytes this version holds
+      Map<String, String> big = new HashMap<>(); // of those, the BigFiles' content
+      Set<String> shared = new HashSet<>(); // of those, BigFiles whose content other entries still reference
       if (!pending.isEmpty()) {
-        for (IndexEntry e : indexOrEmpty(path)) { // already gone: a crash after the delete
-          if (pending.containsKey(e.uid())) {
-            (e.isBigFile() ? inBigFiles : inline).add(e.uid());
-          }
-        }
+        collectPending(indexOrEmpty(path), pending.keySet(), gone, big); // already gone: a crash after the delete
+      }
+      // Before the version goes: its index is the only record of which content its deleted BigFiles had.
+      String why = releaseBigFiles(key, state, r.name(), big, shared);
+      if (why != null) {
+        heldBack.add(r.name() + ": " + why);
+        continue;
       }
       archive.store().delete(path);
       if (archive.store().stat(path).isPresent()) {
@@ -80,58 +89,144 @@ final class Purger {
       new VerificationStore(archive.store()).forget(r.name()); // its verification record, if any, goes with it
       deleted.add(r.name());
       // Recorded at once, so that a failure with a later version does not lose which one held them.
-      if (!inline.isEmpty()) {
-        inline.removeAll(held(state, inline));
-        for (String uid : inline) {
+      if (!gone.isEmpty()) {
+        gone.removeAll(held(state, gone));
+        for (String uid : gone) {
           Tombstone t = pending.remove(uid);
-          archive.tombstones().recordErasure(new ErasureRecord(key, uid, t.deletedAt(), r.name(), r.replacedBy(), r.retiredAt(), now));
+          archive.tombstones().recordErasure(
+              new ErasureRecord(key, uid, t.deletedAt(), r.name(), r.replacedBy(), r.retiredAt(), now, shared.contains(uid)));
           records++;
         }
       }
       listener.phase(key, r.name(), RepackListener.Phase.PURGED);
     }
-    Set<String> inYoungOrphans = new HashSet<>();
-    deleted.addAll(deleteOldOrphans(key, state, now, pending.keySet(), inYoungOrphans));
+    Set<String> inKeptOrphans = new HashSet<>();
+    Set<String> shared = new HashSet<>(); // as above, for the orphans deleted
+    deleted.addAll(deleteOldOrphans(key, state, now, pending.keySet(), inKeptOrphans, shared, heldBack));
     if (!pending.isEmpty()) {
       Set<String> stillHeld = held(state, pending.keySet());
-      stillHeld.addAll(inYoungOrphans);
+      stillHeld.addAll(inKeptOrphans);
       for (Tombstone t : pending.values()) {
-        if (stillHeld.contains(t.uid()) || inBigFiles.contains(t.uid())) {
-          continue; // bytes still in a shard version, or in a BigFile no repack erases
+        if (stillHeld.contains(t.uid())) {
+          continue;
         }
         // in no version of the key at all: never packed, or its version was purged by a run that crashed
-        archive.tombstones().recordErasure(new ErasureRecord(key, t.uid(), t.deletedAt(), null, null, null, now));
+        archive.tombstones().recordErasure(new ErasureRecord(key, t.uid(), t.deletedAt(), null, null, null, now, shared.contains(t.uid())));
         records++;
       }
     }
-    return new PurgeReport(deleted, records);
+    return new PurgeReport(deleted, records, heldBack);
+  }
+
+  /**
+   * Releases the content of a version's deleted BigFiles ({@code big}: uid to content) that no other
+   * live or retired version of the key references: the key's marker is deleted, and the content too
+   * unless other keys reference it ({@link BigFileEraser}). Adds to {@code shared} the uids whose
+   * content stays because other entries reference it. Returns null when the version may be deleted,
+   * otherwise why it must stay until a later purge.
+   */
+  private String releaseBigFiles(ShardKey key, CatalogState state, String version, Map<String, String> big, Set<String> shared)
+      throws IOException {
+    if (big.isEmpty()) {
+      return null;
+    }
+    Set<String> inKey = contentReferenced(state, version);
+    Map<String, BigFileEraser.Result> released = new HashMap<>();
+    for (Map.Entry<String, String> e : big.entrySet()) {
+      String sha = e.getValue();
+      if (inKey.contains(sha)) {
+        shared.add(e.getKey()); // another entry of this key has the same content
+        continue;
+      }
+      BigFileEraser.Result result = released.get(sha);
+      if (result == null) {
+        result = bigFiles.release(BlobPath.of(version), sha, key);
+        released.put(sha, result);
+      }
+      switch (result.outcome()) {
+        case ERASED -> {}
+        case SHARED -> shared.add(e.getKey());
+        case STILL_THERE -> throw new PurgeNotConfirmedException(
+            "BigFile " + result.blob() + " of deleted file '" + e.getKey() + "' in " + version + " is still in " + archive.store().describe()
+                + " after its delete");
+        case PREDATES_MARKERS -> {
+          return "the content " + result.blob() + " of deleted BigFile '" + e.getKey()
+              + "' predates reference markers and is kept; the version is kept as the record of it";
+        }
+        case TOO_SLOW -> {
+          return "releasing " + result.blob() + " of deleted BigFile '" + e.getKey() + "' took too long; retried by the next purge";
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The content of every BigFile that a live or retired version of the key, other than {@code except}, references. */
+  private Set<String> contentReferenced(CatalogState state, String except) throws IOException {
+    Set<String> content = new HashSet<>();
+    for (LiveShard live : state.shards()) {
+      if (!live.name().equals(except)) {
+        archive.shard(live.name()).index().entries().stream().filter(IndexEntry::isBigFile).forEach(e -> content.add(e.bigFileSha256()));
+      }
+    }
+    for (RetiredShard retired : state.retired()) {
+      if (!retired.name().equals(except)) {
+        indexOrEmpty(BlobPath.of(retired.name())).stream().filter(IndexEntry::isBigFile).forEach(e -> content.add(e.bigFileSha256()));
+      }
+    }
+    return content;
+  }
+
+  /** Adds the entries whose uid is in {@code uids} to {@code into}, and the BigFiles among them to {@code big}. */
+  private static void collectPending(List<IndexEntry> entries, Set<String> uids, Set<String> into, Map<String, String> big) {
+    for (IndexEntry e : entries) {
+      if (uids.contains(e.uid())) {
+        into.add(e.uid());
+        if (e.isBigFile()) {
+          big.put(e.uid(), e.bigFileSha256());
+        }
+      }
+    }
   }
 
   /**
    * Deletes the key's orphans older than the grace period: shard files under the key's name that no
    * catalog generation lists, live or retired (a pack or repack that died between its upload and its
    * catalog commit, or a writer that was fenced out). Their files were packed again elsewhere, but
-   * their bytes, deleted ones included, would otherwise stay forever. A younger orphan may be a
-   * writer's upload whose commit is still coming, and is kept: the pending uids it holds are added to
-   * {@code inYoungOrphans} so that no erasure is recorded for them yet. Keys without a catalog
-   * (upstream's folders) have no orphans: every shard file of theirs is live.
+   * their bytes, deleted ones included, would otherwise stay forever. The content of their deleted
+   * BigFiles is released first, as for a retired version. A younger orphan may be a writer's upload
+   * whose commit is still coming, and is kept: the pending uids it holds are added to {@code
+   * inKeptOrphans} so that no erasure is recorded for them yet (and so are those of an old orphan held
+   * back, in {@code heldBack}). Keys without a catalog (upstream's folders) have no orphans: every
+   * shard file of theirs is live.
    */
   private List<String> deleteOldOrphans(ShardKey key, CatalogState state, Instant now, Set<String> pendingUids,
-      Set<String> inYoungOrphans) throws IOException {
+      Set<String> inKeptOrphans, Set<String> shared, List<String> heldBack) throws IOException {
     if (state.generation() == 0) {
       return List.of();
     }
     List<BlobInfo> orphans = orphans(key, state);
     List<String> deleted = new ArrayList<>();
     for (BlobInfo orphan : orphans) {
-      if (!isDue(orphan, now)) {
-        if (!pendingUids.isEmpty()) {
-          try {
-            collect(indexOrEmpty(orphan.path()), pendingUids, inYoungOrphans);
-          } catch (CorruptShardException | ShardLimitExceededException unreadable) {
-            inYoungOrphans.addAll(pendingUids); // cannot tell what it holds: record nothing yet
-          }
+      Set<String> holds = new HashSet<>();
+      Map<String, String> big = new HashMap<>();
+      if (!pendingUids.isEmpty()) {
+        try {
+          collectPending(indexOrEmpty(orphan.path()), pendingUids, holds, big);
+        } catch (CorruptShardException | ShardLimitExceededException unreadable) {
+          if (!isDue(orphan, now)) {
+            inKeptOrphans.addAll(pendingUids); // cannot tell what it holds: record nothing yet
+          } // an old one is deleted all the same, as it always was
         }
+      }
+      if (!isDue(orphan, now)) {
+        inKeptOrphans.addAll(holds);
+        continue;
+      }
+      String why = releaseBigFiles(key, state, orphan.path().key(), big, shared);
+      if (why != null) {
+        heldBack.add(orphan.path().key() + ": " + why);
+        inKeptOrphans.addAll(holds);
         continue;
       }
       archive.store().delete(orphan.path());

@@ -1,6 +1,8 @@
 package io.des.repack;
 
 import io.des.archive.Archive;
+import io.des.bigfile.BigFileEraser;
+import io.des.bigfile.BigFileRefs;
 import io.des.catalog.CatalogConflictException;
 import io.des.catalog.CatalogState;
 import io.des.catalog.LiveShard;
@@ -16,6 +18,7 @@ import io.des.storage.BlobAlreadyExistsException;
 import io.des.storage.BlobInfo;
 import io.des.storage.BlobPath;
 import io.des.storage.BlobUpload;
+import io.des.tombstone.TombstoneStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,21 +40,30 @@ import java.util.stream.Stream;
  * each acquisition); with {@code fence} 0 it must be the only writer of the key. The first step of
  * every call records the token in the key's catalog, so an older holder can commit nothing after.
  *
- * <p>Known limitation: BigFile content ({@code _bigFiles/<sha256>}) is content-addressed and may be
- * shared by several keys, so a repack never deletes it. A tombstoned BigFile entry is kept (hidden
- * by its tombstone, reported in {@link ShardRepack#problems()}) and its tombstone stays pending.
+ * <p>A tombstoned BigFile entry is dropped like an inline one, and the purge deletes its content
+ * ({@code _bigFiles/<sha256>}, content-addressed and possibly shared) once no key references it
+ * ({@link BigFileEraser}). Content that predates reference markers ({@link
+ * io.des.bigfile.MarkerEpoch}) is never deleted: such an entry is kept (hidden by its tombstone,
+ * reported in {@link ShardRepack#problems()}) and its tombstone stays pending.
  */
 public final class Repacker {
   private final Archive archive;
   private final RepackOptions options;
   private final Clock clock;
   private final Purger purger;
+  private final BigFileRefs bigFiles;
 
   public Repacker(Archive archive, RepackOptions options, Clock clock) {
+    this(archive, options, clock, new BigFileRefs(archive.store()));
+  }
+
+  /** With the BigFile references' clock and lease given (tests). */
+  Repacker(Archive archive, RepackOptions options, Clock clock, BigFileRefs bigFiles) {
     this.archive = archive;
     this.options = options;
     this.clock = clock;
-    this.purger = new Purger(archive, options.grace(), clock);
+    this.bigFiles = bigFiles;
+    this.purger = new Purger(archive, options.grace(), clock, new BigFileEraser(bigFiles));
   }
 
   /**
@@ -65,9 +77,10 @@ public final class Repacker {
     if (!tombstoned.isEmpty()) {
       for (LiveShard live : state.shards()) {
         ShardIndex index = archive.shard(live.name()).index();
+        Set<String> kept = keptBigFiles(live.name(), index, tombstoned);
         long count = 0, bytes = 0;
         for (IndexEntry e : index.entries()) {
-          if (ShardCopier.drops(e, tombstoned)) {
+          if (ShardCopier.drops(e, tombstoned, kept)) {
             count++;
             bytes += e.length();
           }
@@ -144,7 +157,7 @@ public final class Repacker {
     ShardIndex index = archive.shard(shard).index();
     ShardName next = nextRevision(ShardName.parse(shard).orElseThrow(), state);
     BlobPath path = BlobPath.of(next.fileName());
-    ShardCopier copier = new ShardCopier(archive.store(), archive.limits(), options, key, tombstoned);
+    ShardCopier copier = new ShardCopier(archive.store(), archive.limits(), options, key, tombstoned, keptBigFiles(shard, index, tombstoned));
     ShardCopier.Outcome copied;
     ShardSummary summary = null;
     try (BlobUpload upload = archive.store().createExclusive(path)) {
@@ -173,6 +186,21 @@ public final class Repacker {
   /** Deletes the retired versions whose grace period is over and writes the erasure records that become due. */
   public PurgeReport purge(ShardKey key, long fence) throws IOException {
     return purger.purge(key, fence, RepackListener.NONE);
+  }
+
+  /**
+   * The content of the shard's tombstoned BigFiles that predates reference markers: no purge may
+   * delete it, so their entries are kept (docs/deletion.md). One stat per tombstoned BigFile.
+   */
+  private Set<String> keptBigFiles(String shard, ShardIndex index, Set<String> tombstoned) throws IOException {
+    Set<String> kept = new java.util.HashSet<>();
+    for (IndexEntry e : index.entries()) {
+      if (e.isBigFile() && tombstoned.contains(TombstoneStore.uidHash(e.uid())) && !kept.contains(e.bigFileSha256())
+          && bigFiles.predatesMarkers(BlobPath.of(shard), e.bigFileSha256())) {
+        kept.add(e.bigFileSha256());
+      }
+    }
+    return kept;
   }
 
   /** Records {@code fence} in the key's catalog (a generation that changes nothing else) unless it is there. */

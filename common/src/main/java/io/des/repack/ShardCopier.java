@@ -57,22 +57,26 @@ final class ShardCopier {
   private final RepackOptions options;
   private final ShardKey key;
   private final Set<String> tombstoned;
+  private final Set<String> keptBigFiles;
 
-  ShardCopier(BlobStore store, ReaderLimits limits, RepackOptions options, ShardKey key, Set<String> tombstoned) {
+  /** @param keptBigFiles content of tombstoned BigFiles that predates reference markers: see {@link #drops} */
+  ShardCopier(BlobStore store, ReaderLimits limits, RepackOptions options, ShardKey key, Set<String> tombstoned,
+      Set<String> keptBigFiles) {
     this.store = store;
     this.limits = limits;
     this.options = options;
     this.key = key;
     this.tombstoned = tombstoned;
+    this.keptBigFiles = keptBigFiles;
   }
 
   /**
-   * Whether a repack drops this entry. A tombstoned BigFile is kept as a reference: its content in
-   * {@code _bigFiles/} is content-addressed and may be shared with other keys, so a repack cannot
-   * erase it, and keeping the entry keeps its tombstone pending (never falsely erased).
+   * Whether a repack drops this entry: a tombstone hides it. A tombstoned BigFile whose content is in
+   * {@code keptBigFiles} (it predates reference markers, so no purge may delete it) is kept as a
+   * reference instead, which keeps its tombstone pending rather than recording a false erasure.
    */
-  static boolean drops(IndexEntry e, Set<String> tombstoned) {
-    return !e.isBigFile() && tombstoned.contains(TombstoneStore.uidHash(e.uid()));
+  static boolean drops(IndexEntry e, Set<String> tombstoned, Set<String> keptBigFiles) {
+    return tombstoned.contains(TombstoneStore.uidHash(e.uid())) && !(e.isBigFile() && keptBigFiles.contains(e.bigFileSha256()));
   }
 
   /**
@@ -105,7 +109,7 @@ final class ShardCopier {
       while (next < entries.size() || !window.isEmpty()) {
         while (next < entries.size() && (window.isEmpty() || (window.size() < AHEAD_ENTRIES && held < AHEAD_BYTES))) {
           IndexEntry e = entries.get(next++);
-          if (drops(e, tombstoned)) {
+          if (drops(e, tombstoned, keptBigFiles)) {
             dropped++;
           } else if (e.isBigFile()) {
             window.add(new Pending(e, null, null));
@@ -127,7 +131,7 @@ final class ShardCopier {
         if (e.isBigFile()) {
           if (tombstoned.contains(TombstoneStore.uidHash(e.uid()))) {
             problems.add("Tombstoned BigFile '" + e.uid() + "' kept: its content _bigFiles/" + e.bigFileSha256()
-                + " may be shared with other keys and is not erased by a repack; its tombstone stays pending");
+                + " predates reference markers, so no purge erases it; its tombstone stays pending");
           }
           String damage = bigFileDamage(reader, e);
           if (damage == null) {

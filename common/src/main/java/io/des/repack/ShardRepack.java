@@ -10,8 +10,8 @@ import java.util.List;
  * @param dropped entries dropped because a tombstone hides them
  * @param corruptDropped corrupt entries dropped because no healthy copy was found
  * @param repaired corrupt entries replaced by a healthy copy from the {@link RepairSource}
- * @param problems corrupt entries, failed repairs, and tombstoned BigFiles whose content stays in
- *     {@code _bigFiles/} (content-addressed, possibly shared: never deleted by a repack)
+ * @param problems corrupt entries, failed repairs, and tombstoned BigFiles kept because their content
+ *     predates reference markers (no purge may delete it, docs/deletion.md)
  */
 public record ShardRepack(
     String from, String to, long kept, long dropped, long corruptDropped, long repaired, long bytesBefore, long bytesAfter,

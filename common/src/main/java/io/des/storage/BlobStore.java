@@ -113,6 +113,8 @@ public interface BlobStore extends Closeable {
    * ascending key order (by UTF-16 {@link String#compareTo}, which for the ASCII keys DES writes is
    * S3's byte order). The stream is lazy: it pages through the backend as it is consumed, so memory
    * stays bounded whatever the number of blobs; close it. Blobs still being uploaded are not listed.
+   * Read-after-write: a listing started after a create or delete returned reflects it (S3 is strongly
+   * consistent; BigFile reference markers rely on it, docs/deletion.md).
    * An empty prefix lists everything. A failure while the stream is consumed is thrown as an {@link
    * java.io.UncheckedIOException} wrapping a {@link StorageException}.
    */

@@ -33,6 +33,24 @@ public final class FaultyBlobStore implements BlobStore {
   private final AtomicInteger stats = new AtomicInteger();
   private final AtomicInteger lists = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicBoolean dead = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.List<PendingHook> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** A call that a {@link #before hook} can be put in front of. */
+  public enum Call {
+    STAT,
+    LIST,
+    /** The commit of an exclusive create, {@link #putExclusive} included. */
+    CREATE,
+    DELETE
+  }
+
+  /** What a test runs at a chosen point; it may call this store. */
+  @FunctionalInterface
+  public interface Hook {
+    void run() throws IOException;
+  }
+
+  private record PendingHook(Call call, String keyPrefix, Hook hook) {}
 
   public FaultyBlobStore(BlobStore delegate) {
     this.delegate = delegate;
@@ -84,6 +102,25 @@ public final class FaultyBlobStore implements BlobStore {
     return this;
   }
 
+  /**
+   * Runs {@code hook} once, in the calling thread, just before the next {@code call} whose key (for
+   * {@link Call#LIST}: whose listed prefix) starts with {@code keyPrefix} reaches the store: for races
+   * at a chosen point. Hooks for the same call run in the order they were set.
+   */
+  public FaultyBlobStore before(Call call, String keyPrefix, Hook hook) {
+    hooks.add(new PendingHook(call, keyPrefix, hook));
+    return this;
+  }
+
+  private void runHook(Call call, String key) throws IOException {
+    for (PendingHook h : hooks) {
+      if (h.call() == call && key.startsWith(h.keyPrefix()) && hooks.remove(h)) { // once, whichever thread gets it
+        h.hook().run();
+        return;
+      }
+    }
+  }
+
   /** Reads attempted, failed ones included: {@link #rangedReads()} + {@link #tailReads()} + opens. */
   public int reads() {
     return reads.get();
@@ -118,6 +155,7 @@ public final class FaultyBlobStore implements BlobStore {
     loseWriteResponses.set(0);
     readDelay.set(Duration.ZERO);
     dead.set(false);
+    hooks.clear();
     for (AtomicInteger counter : new AtomicInteger[] {reads, rangedReads, tailReads, writes, stats, lists}) {
       counter.set(0);
     }
@@ -132,6 +170,7 @@ public final class FaultyBlobStore implements BlobStore {
   public Optional<BlobInfo> stat(BlobPath path) throws IOException {
     stats.incrementAndGet();
     checkAlive("stat", path);
+    runHook(Call.STAT, path.key());
     return delegate.stat(path);
   }
 
@@ -173,6 +212,7 @@ public final class FaultyBlobStore implements BlobStore {
   public Stream<BlobInfo> list(String prefix) throws IOException {
     lists.incrementAndGet();
     checkAlive("list", prefix + "*");
+    runHook(Call.LIST, prefix);
     return delegate.list(prefix);
   }
 
@@ -197,6 +237,9 @@ public final class FaultyBlobStore implements BlobStore {
   @Override
   public void delete(Collection<BlobPath> paths) throws IOException {
     BlobPath first = paths.isEmpty() ? null : paths.iterator().next();
+    for (BlobPath p : paths) {
+      runHook(Call.DELETE, p.key());
+    }
     beforeWrite("delete", first);
     delegate.delete(paths);
     afterWrite("delete", first);
@@ -299,6 +342,7 @@ public final class FaultyBlobStore implements BlobStore {
 
     @Override
     public BlobInfo commit() throws IOException {
+      runHook(Call.CREATE, path.key());
       try {
         beforeWrite("commit", path);
       } catch (RetryableStorageException e) {

@@ -40,6 +40,9 @@ final class TombstoneCodec {
     root.put("removed_by", r.removedBy());
     root.put("removed_at", r.removedAt() == null ? null : r.removedAt().toString());
     root.put("purged_at", r.purgedAt().toString());
+    if (r.contentShared()) {
+      root.put("content_shared", true); // absent otherwise: records of inline files are unchanged
+    }
     return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
   }
 
@@ -72,7 +75,8 @@ final class TombstoneCodec {
           optionalText(root, "removed_from"),
           optionalText(root, "removed_by"),
           removedAt == null ? null : Instant.parse(removedAt),
-          Instant.parse(text(root, "purged_at")));
+          Instant.parse(text(root, "purged_at")),
+          root.path("content_shared").asBoolean(false));
     } catch (JacksonException | IllegalArgumentException | DateTimeException | NullPointerException e) {
       throw new CorruptTombstoneException(where, e.getMessage());
     }

@@ -56,4 +56,29 @@ class S3RepackTest {
     }
     f.assertConsistent();
   }
+
+  @Test
+  void aPurgeOnS3ErasesDeletedBigFileContentAndKeepsContentAnotherKeyShares() throws Exception {
+    BigFileFixture f = new BigFileFixture(S3BlobStore.open(SERVER.config(SERVER.newBucket(), "archive")), tmp);
+    byte[] own = f.content(3000), same = f.content(2500);
+    String x = BigFileFixture.uid(BigFileFixture.A, 0), a = BigFileFixture.uid(BigFileFixture.A, 1), b = BigFileFixture.uid(BigFileFixture.B, 0);
+    java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    files.put(x, own);
+    files.put(a, same);
+    files.put(b, same);
+    f.pack(files);
+    f.delete(BigFileFixture.A, x);
+    f.delete(BigFileFixture.A, a);
+
+    PurgeReport purged = f.erase(BigFileFixture.A);
+
+    assertThat(purged.deleted()).containsExactly("20240101_64_0000.des");
+    assertThat(f.store.stat(BigFileFixture.blob(BigFileFixture.sha256(own)))).isEmpty();
+    assertThat(f.refs(BigFileFixture.sha256(own))).isEmpty();
+    assertThat(f.erasure(BigFileFixture.A, x)).hasValueSatisfying(e -> assertThat(e.contentShared()).isFalse());
+    assertThat(f.refs(BigFileFixture.sha256(same))).containsExactly(BigFileFixture.B.toString());
+    assertThat(f.erasure(BigFileFixture.A, a)).hasValueSatisfying(e -> assertThat(e.contentShared()).isTrue());
+    assertThat(f.read(b)).isEqualTo(same);
+    assertThat(f.anyBlobContains(own)).isFalse();
+  }
 }

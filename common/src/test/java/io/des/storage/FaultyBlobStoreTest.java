@@ -142,4 +142,22 @@ class FaultyBlobStoreTest extends BlobStoreContractTest {
     store.putReplace(KEY, bytes("y"));
     assertThat(store.readTail(KEY, 1).bytes()).isEqualTo(bytes("y"));
   }
+
+  @Test
+  void aHookRunsOnceJustBeforeTheFirstMatchingCall() throws IOException {
+    BlobPath other = BlobPath.of("other/blob");
+    store.putExclusive(KEY, bytes("x"));
+    List<String> seen = new java.util.ArrayList<>();
+    faulty().before(FaultyBlobStore.Call.STAT, KEY.key(), () -> seen.add("stat sees " + store.stat(KEY).isPresent()));
+    faulty().before(FaultyBlobStore.Call.DELETE, KEY.key(), () -> seen.add("before delete: " + store.stat(KEY).isPresent()));
+    faulty().before(FaultyBlobStore.Call.CREATE, other.key(), () -> seen.add("before create: " + store.stat(other).isPresent()));
+
+    store.stat(other); // no match
+    store.stat(KEY);
+    store.stat(KEY); // the hook ran once
+    store.delete(KEY);
+    store.putExclusive(other, bytes("y"));
+
+    assertThat(seen).containsExactly("stat sees true", "before delete: true", "before create: false");
+  }
 }

@@ -114,6 +114,20 @@ class TombstoneStoreTest {
   }
 
   @Test
+  void anErasureRecordSaysWhenSharedContentWasKeptAndOmitsTheFieldOtherwise() throws Exception {
+    TombstoneStore store = new TombstoneStore(new InMemoryBlobStore());
+    ErasureRecord shared = new ErasureRecord(KEY, "a", NOW, "20240101_64_0000.des", "20240101_64_0000_R002.des", NOW, NOW, true);
+    ErasureRecord erased = new ErasureRecord(KEY, "b", NOW, null, null, null, NOW);
+    store.recordErasure(shared);
+    store.recordErasure(erased);
+
+    assertThat(store.erasure(KEY, "a")).contains(shared);
+    assertThat(store.erasure(KEY, "b")).contains(erased);
+    assertThat(new String(TombstoneCodec.write(shared), StandardCharsets.UTF_8)).contains("\"content_shared\" : true");
+    assertThat(new String(TombstoneCodec.write(erased), StandardCharsets.UTF_8)).doesNotContain("content_shared");
+  }
+
+  @Test
   void aCorruptRecordIsANamedError() throws Exception {
     BlobStore blobs = new InMemoryBlobStore();
     blobs.putExclusive(TombstoneStore.tombstonePath(KEY, "x"), "{\"format\":1,\"uid\":\"x\"}".getBytes(StandardCharsets.UTF_8));

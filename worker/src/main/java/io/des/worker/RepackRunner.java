@@ -74,6 +74,12 @@ final class RepackRunner {
       RepackListener phases = (key, shard, phase) -> save(job, fence, shard, phase);
       RepackReport report = repacker.run(job.key(), fence, Set.copyOf(job.corrupt()), phases);
       record(report);
+      if (!report.purged().heldBack().isEmpty()) {
+        // Not done: the ledger would keep this job's id as done and the scheduler, offering the same
+        // job, would never send it again. Failing sends it back through the retries.
+        throw new IOException("Repack job " + job.jobId() + " of " + job.key() + " kept version(s) due for purge, retried: "
+            + String.join("; ", report.purged().heldBack()));
+      }
       ledger.done(job.jobId(), summary(report));
       checkpoints.delete(job.jobId(), fence);
       count("done");
@@ -104,6 +110,7 @@ final class RepackRunner {
         .register(meters).increment(Math.max(0, report.spaceSavedBytes()));
     meters.counter("des.repack.versions.purged").increment(report.purged().deleted().size());
     meters.counter("des.erasures.recorded").increment(report.purged().erasureRecords());
+    meters.counter("des.repack.versions.held.back").increment(report.purged().heldBack().size());
   }
 
   private void count(String outcome) {
