@@ -148,7 +148,7 @@ class DesCommandTest {
     Files.write(shard, bytes);
     Run verify = des("verify", "--store", store.toString(), "--json");
     assertThat(verify.code()).isEqualTo(1);
-    assertThat(verify.out()).contains("\"corrupt_shards\" : 1", "do not decode as zstd");
+    assertThat(verify.out()).contains("\"corrupt_shards\" : 1", "stored bytes checksum is crc32c");
   }
 
   @Test
