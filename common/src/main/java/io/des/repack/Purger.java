@@ -15,6 +15,7 @@ import io.des.routing.ShardKey;
 import io.des.storage.BlobInfo;
 import io.des.storage.BlobNotFoundException;
 import io.des.storage.BlobPath;
+import io.des.storage.BlobStore;
 import io.des.tombstone.ErasureRecord;
 import io.des.tombstone.Tombstone;
 import io.des.tombstone.TombstoneStore;
@@ -44,12 +45,14 @@ final class Purger {
   private final Duration grace;
   private final Clock clock;
   private final BigFileEraser bigFiles;
+  private final List<BlobStore> replicas;
 
-  Purger(Archive archive, Duration grace, Clock clock, BigFileEraser bigFiles) {
+  Purger(Archive archive, Duration grace, Clock clock, BigFileEraser bigFiles, List<BlobStore> replicas) {
     this.archive = archive;
     this.grace = grace;
     this.clock = clock;
     this.bigFiles = bigFiles;
+    this.replicas = replicas;
   }
 
   boolean isDue(RetiredShard r, Instant now) {
@@ -80,11 +83,7 @@ final class Purger {
         heldBack.add(r.name() + ": " + why);
         continue;
       }
-      archive.store().delete(path);
-      if (archive.store().stat(path).isPresent()) {
-        throw new PurgeNotConfirmedException(
-            "Retired version " + r.name() + " of " + key + " is still in " + archive.store().describe() + " after its delete");
-      }
+      erase(path, "Retired version " + r.name() + " of " + key);
       state = archive.catalog().commit(key, fence, s -> s.withoutRetired(r.name()), state);
       new VerificationStore(archive.store()).forget(r.name()); // its verification record, if any, goes with it
       deleted.add(r.name());
@@ -144,7 +143,7 @@ final class Purger {
         released.put(sha, result);
       }
       switch (result.outcome()) {
-        case ERASED -> {}
+        case ERASED -> eraseFromReplicas(result.blob(), "BigFile " + result.blob() + " of deleted file '" + e.getKey() + "'");
         case SHARED -> shared.add(e.getKey());
         case STILL_THERE -> throw new PurgeNotConfirmedException(
             "BigFile " + result.blob() + " of deleted file '" + e.getKey() + "' in " + version + " is still in " + archive.store().describe()
@@ -159,6 +158,28 @@ final class Purger {
       }
     }
     return null;
+  }
+
+  /**
+   * Deletes a blob from the archive and from every replica, checking with a stat in each that it is
+   * gone; a replica that cannot be reached fails the purge, which is retried, so an erasure is
+   * recorded only once no copy is left anywhere DES knows of.
+   */
+  private void erase(BlobPath path, String what) throws IOException {
+    archive.store().delete(path);
+    if (archive.store().stat(path).isPresent()) {
+      throw new PurgeNotConfirmedException(what + " is still in " + archive.store().describe() + " after its delete");
+    }
+    eraseFromReplicas(path, what);
+  }
+
+  private void eraseFromReplicas(BlobPath path, String what) throws IOException {
+    for (BlobStore replica : replicas) {
+      replica.delete(path);
+      if (replica.stat(path).isPresent()) {
+        throw new PurgeNotConfirmedException(what + " is still in the replica " + replica.describe() + " after its delete");
+      }
+    }
   }
 
   /** The content of every BigFile that a live or retired version of the key, other than {@code except}, references. */
@@ -229,11 +250,7 @@ final class Purger {
         inKeptOrphans.addAll(holds);
         continue;
       }
-      archive.store().delete(orphan.path());
-      if (archive.store().stat(orphan.path()).isPresent()) {
-        throw new PurgeNotConfirmedException("Orphan " + orphan.path() + " of " + key + " is still in " + archive.store().describe()
-            + " after its delete");
-      }
+      erase(orphan.path(), "Orphan " + orphan.path() + " of " + key);
       new VerificationStore(archive.store()).forget(orphan.path().key());
       deleted.add(orphan.path().key());
     }

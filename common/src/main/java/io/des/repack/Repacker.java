@@ -63,7 +63,7 @@ public final class Repacker {
     this.options = options;
     this.clock = clock;
     this.bigFiles = bigFiles;
-    this.purger = new Purger(archive, options.grace(), clock, new BigFileEraser(bigFiles));
+    this.purger = new Purger(archive, options.grace(), clock, new BigFileEraser(bigFiles), options.replicas());
   }
 
   /**

@@ -120,11 +120,11 @@ class WorkerConfiguration {
     return new JobRunner(packer, archive, locks, checkpoints, ledger, markers, workerId(properties), properties.worker().lockWait(), meters);
   }
 
-  /** The archive's replicas that corrupt entries are repaired from ({@code des.repack.repair-from}). */
+  /** The archive's replicas ({@code des.repack.replicas}): corrupt entries are repaired from them, old versions erased in them. */
   @Bean(destroyMethod = "close")
   RepairReplicas repairReplicas(Archive archive, WorkerProperties properties) {
     List<BlobStore> stores = new ArrayList<>();
-    for (String location : properties.repack().repairFrom()) {
+    for (String location : properties.repack().replicas()) {
       stores.add(BlobStores.open(location, b -> properties.s3Endpoint() == null ? b : b.endpoint(properties.s3Endpoint())));
     }
     return new RepairReplicas(stores, archive.router().nBits());
@@ -134,7 +134,7 @@ class WorkerConfiguration {
   Repacker repacker(Archive archive, RepairReplicas replicas, WorkerProperties properties) {
     RepackOptions options = RepackOptions.defaults().withGrace(properties.repack().grace());
     if (!replicas.stores().isEmpty()) {
-      options = options.withRepair(replicas.source());
+      options = options.withRepair(replicas.source()).withReplicas(replicas.stores());
     }
     return new Repacker(archive, options, Clock.systemUTC());
   }

@@ -60,10 +60,11 @@ public record WorkerProperties(
    *
    * @param grace how long a replaced shard version is kept for readers still using it before it is
    *     deleted; the coordinator must use the same value
-   * @param repairFrom replicas of the archive (other zones: folders or {@code s3://bucket/prefix},
-   *     through {@code des.s3-endpoint}) that a corrupt entry is repaired from instead of dropped
+   * @param replicas copies of the archive kept by the storage's replication (other zones: folders
+   *     or {@code s3://bucket/prefix}, through {@code des.s3-endpoint}): a corrupt entry is repaired
+   *     from them instead of dropped, and a purge deletes old versions from them too
    */
-  public record Repack(@DefaultValue("1h") Duration grace, @DefaultValue List<String> repairFrom) {}
+  public record Repack(@DefaultValue("1h") Duration grace, @DefaultValue List<String> replicas) {}
 
   /**
    * The background verification of every live shard (docs/deletion.md, Verification).
