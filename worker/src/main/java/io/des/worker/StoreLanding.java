@@ -40,12 +40,11 @@ final class StoreLanding implements SourceMarker {
     for (int i = 0; i < job.files().size(); i++) {
       JobFile f = job.files().get(i);
       Path copy = dir.resolve(Integer.toString(i));
-      if (!Files.exists(copy) || Files.size(copy) != f.size()) {
-        try (InputStream in = landing.open(BlobPath.of(f.location()))) {
-          Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-        } catch (BlobNotFoundException gone) {
-          Files.deleteIfExists(copy);
-        }
+      // Always fetched afresh: a copy left by a crashed run may be partial, or of an object since replaced.
+      try (InputStream in = landing.open(BlobPath.of(f.location()))) {
+        Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+      } catch (BlobNotFoundException gone) {
+        Files.deleteIfExists(copy);
       }
       local.add(new JobFile(f.uid(), f.createdAt(), f.size(), copy.toString()));
     }
