@@ -60,12 +60,37 @@ mkdir -p "$LANDING/files"
 status() { curl -s --max-time 5 "$COORDINATOR/status"; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
+# cpu_snapshot FILE: CPU seconds (user + system) so far of each of the fleet's processes, one
+# "<component> <seconds>" line each, from the pids `bin/des fleet up` recorded.
+TICKS=$(getconf CLK_TCK)
+cpu_snapshot() {
+  local f name pid
+  : > "$1"
+  for f in "$FLEET_DIR"/pids/*.pid; do
+    name=$(basename "$f" .pid)
+    pid=$(tr -dc '0-9' < "$f")
+    [[ -n $pid && -r /proc/$pid/stat ]] || continue
+    # Fields 14 and 15 after the command name in parentheses: utime and stime, in clock ticks.
+    sed 's/^.*) //' "/proc/$pid/stat" | awk -v n="$name" -v t="$TICKS" '{printf "%s %.2f\n", n, ($12 + $13) / t}' >> "$1"
+  done
+}
+
+# cpu_delta BEFORE AFTER SIDE RUN: appends "<side> <run> <component> <seconds>" to $CPU for each process
+cpu_delta() {
+  awk -v side="$3" -v run="$4" 'NR == FNR {b[$1] = $2; next} {printf "%s\t%s\t%s\t%.2f\n", side, run, $1, $2 - b[$1]}' "$1" "$2" >> "$CPU"
+}
+
 # run_pack N: des pack of the dataset into a fresh prefix of the fleet's S3Proxy
 run_pack() {
   local n=$1 start end
+  cpu_snapshot "$WORK/cpu-before"
   start=$(date +%s.%N)
-  "$ROOT/bin/des" pack "$DATA" --store "s3://des/pack-run-$n" --s3-endpoint "$S3" --no-progress >> "$LOG" 2>&1
+  /usr/bin/time -f "%U %S" -o "$WORK/pack-time" \
+    "$ROOT/bin/des" pack "$DATA" --store "s3://des/pack-run-$n" --s3-endpoint "$S3" --no-progress >> "$LOG" 2>&1
   end=$(date +%s.%N)
+  cpu_snapshot "$WORK/cpu-after"
+  cpu_delta "$WORK/cpu-before" "$WORK/cpu-after" pack "$n"
+  awk -v side=pack -v run="$n" '{printf "%s\t%s\tdes-pack\t%.2f\n", side, run, $1 + $2}' "$WORK/pack-time" >> "$CPU"
   awk -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", e - s}'
 }
 
@@ -75,6 +100,7 @@ run_fleet() {
   rm -rf "$stage"
   cp -a "$DATA" "$stage" # same file system as the landing folder, so the move below is a rename
   before=$(status | json 'd["files"]["packed"]')
+  cpu_snapshot "$WORK/cpu-before"
   start=$(date +%s.%N)
   mv "$stage" "$LANDING/files/run-$STAMP-$n"
   while true; do
@@ -89,6 +115,8 @@ run_fleet() {
     fi
   done
   end=$(date +%s.%N)
+  cpu_snapshot "$WORK/cpu-after"
+  cpu_delta "$WORK/cpu-before" "$WORK/cpu-after" fleet "$n"
   local packed failed
   packed=$(( $(status | json 'd["files"]["packed"]') - before ))
   failed=$(status | json 'd["jobs"]["failed"]')
@@ -97,7 +125,9 @@ run_fleet() {
 }
 
 RESULTS=$WORK/results.tsv
+CPU=$WORK/cpu.tsv
 : > "$RESULTS"
+: > "$CPU"
 for n in $(seq 1 "$RUNS"); do
   load=$(cut -d' ' -f1 /proc/loadavg)
   t=$(run_pack "$n"); echo -e "pack\t$n\t$t\t$load" >> "$RESULTS"; echo "  des pack run $n: $t s (load $load)"
@@ -134,6 +164,20 @@ jobs_done=$(status | json 'd["jobs"]["done"]')
       mp = median(p, c["pack"]); mf = median(f, c["fleet"])
       printf "Median: des pack %.2f s, fleet %.2f s: the fleet takes %.2fx the time of one process (overhead %+.0f%%).\n", mp, mf, mf / mp, (mf / mp - 1) * 100
     }' "$RESULTS"
+  echo
+  echo "CPU seconds (user + system) spent during the runs, by process, median over the runs (where the fleet's overhead goes; the other"
+  echo "processes are idle during a des pack run but are counted, as they share the cores):"
+  echo
+  echo "| process | during des pack | during the fleet run |"
+  echo "|---|---|---|"
+  awk -F'\t' '
+    function median(list,   a, n, i, j, t) { n = split(list, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }; return n == 0 ? "" : (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    { v[$3, $1] = v[$3, $1] " " $4; names[$3] = 1; tot[$1, $2] += $4 }
+    END {
+      for (n in names) printf "| %s | %s | %s |\n", n, median(v[n, "pack"]), median(v[n, "fleet"])
+      for (k in tot) { split(k, p, SUBSEP); all[p[1]] = all[p[1]] " " tot[k] }
+      printf "| **all** | %s | %s |\n", median(all["pack"]), median(all["fleet"])
+    }' "$CPU" | sort
   echo
   echo "Checkpoints: $cp_count saved by the workers, $(awk -v c="$cp_count" -v s="$cp_sum" 'BEGIN {printf "%.2f", c ? s / c * 1000 : 0}') ms each on average (Redis round trip with the state, des_worker_checkpoint_seconds). Jobs done: $jobs_done, failed: $failed."
   echo
