@@ -70,6 +70,8 @@ public record CoordinatorProperties(
    * @param maxFilesPerScan files one scan looks at, which bounds the coordinator's memory
    * @param maxJobBytes content bytes per job (one job makes about one shard)
    * @param maxJobFiles files per job
+   * @param queueTarget no scan while at least this many jobs wait on the queue (published, not yet
+   *     taken by a worker): the sources are read again once the workers are about to run dry
    */
   public record Coordinator(
       Path landing,
@@ -77,7 +79,8 @@ public record CoordinatorProperties(
       @DefaultValue("1s") Duration settle,
       @DefaultValue("200000") int maxFilesPerScan,
       @DefaultValue("1000000000") long maxJobBytes,
-      @DefaultValue("5000") int maxJobFiles) {}
+      @DefaultValue("5000") int maxJobFiles,
+      @DefaultValue("32") int queueTarget) {}
 
   /**
    * The table of file records (docs/fleet-database.md); no database source when {@code url} is

@@ -48,10 +48,24 @@ class Leadership {
   private final java.util.concurrent.atomic.AtomicLong activeWorkers = new java.util.concurrent.atomic.AtomicLong();
 
   private final StrandedJobs stranded;
+  private final int queueTarget;
   /** Set on election: the new leader first releases what a previous one left offered but unpublished. */
   private volatile boolean newTerm;
 
-  Leadership(LeaderElection election, ObjectProvider<Planner> planners, JobLedger ledger, StrandedJobs stranded, MeterRegistry meters) {
+  @org.springframework.beans.factory.annotation.Autowired
+  Leadership(LeaderElection election, ObjectProvider<Planner> planners, JobLedger ledger, StrandedJobs stranded, MeterRegistry meters,
+      CoordinatorProperties properties) {
+    this(election, planners, ledger, stranded, meters, properties.coordinator().queueTarget());
+  }
+
+  /**
+   * @param queueTarget while at least this many jobs are pending (published, not taken), the
+   *     sources are not scanned: the workers have work queued, and a scan reads the whole source
+   *     only to find its keys busy
+   */
+  Leadership(LeaderElection election, ObjectProvider<Planner> planners, JobLedger ledger, StrandedJobs stranded, MeterRegistry meters,
+      int queueTarget) {
+    this.queueTarget = queueTarget;
     this.election = election;
     this.stranded = stranded;
     this.planners = planners.orderedStream().toList();
@@ -116,6 +130,12 @@ class Leadership {
         log.error("Looking for jobs a previous leader left unpublished failed; retried next tick: {}", e.toString(), e);
         return;
       }
+    }
+    if (counts.get().pendingJobs() >= queueTarget) {
+      // Backpressure: the queue is deep enough. A scan walks the whole source (100,000 files took a
+      // third of a core every 2 s, CPU the workers need) and would find the keys with work busy.
+      meters.counter("des.coordinator.scans.skipped").increment();
+      return;
     }
     for (Planner planner : planners) {
       if (!election.isLeader()) {

@@ -28,6 +28,7 @@ class LeadershipTest {
   private final LockLeaderElection election = new LockLeaderElection(locks, "coordinator", Duration.ofMillis(20));
   private final LocalJobLedger ledger = new LocalJobLedger();
   private final MeterRegistry meters = new SimpleMeterRegistry();
+  private int queueTarget = 32;
 
   @AfterEach
   void close() throws Exception {
@@ -81,7 +82,7 @@ class LeadershipTest {
     }, () -> {
       throw new AssertionError("no topic to read");
     }, java.util.List.of("jobs"), "des-workers", ledger);
-    return new Leadership(election, beans.getBeanProvider(Planner.class), ledger, stranded, meters);
+    return new Leadership(election, beans.getBeanProvider(Planner.class), ledger, stranded, meters, queueTarget);
   }
 
   private void awaitLeader() throws InterruptedException {
@@ -123,5 +124,48 @@ class LeadershipTest {
     assertThat(meters.get("des.coordinator.file.problems").tag("source", "database").counter().count()).isEqualTo(6);
     assertThat(meters.get("des.coordinator.pending.files").tag("source", "broken").gauge().value()).isZero();
     assertThat(leadership.lagSeconds()).isGreaterThanOrEqualTo(60);
+  }
+
+  @Test
+  void noScanWhileTheQueueHoldsTheTargetAndAScanOnceItDrainsBelow() throws Exception {
+    queueTarget = 2;
+    int[] scans = {0};
+    FileSource counting = new FileSource() {
+      @Override
+      public String name() {
+        return "counted";
+      }
+
+      @Override
+      public SourceKind kind() {
+        return SourceKind.LANDING;
+      }
+
+      @Override
+      public Scan scan(int maxFiles) {
+        scans[0]++;
+        return new Scan(List.of(), List.of(), null);
+      }
+
+      @Override
+      public Map<String, Object> describe() {
+        return Map.of();
+      }
+    };
+    Leadership leadership = leadership(planner(counting, ledger));
+    leadership.campaign();
+    awaitLeader();
+    leadership.tick(); // the new term's first tick, with nothing pending (no stranded jobs to look for)
+    assertThat(scans[0]).isEqualTo(1);
+    ledger.offer("job-a", "20240101_01", 1, 1);
+    ledger.offer("job-b", "20240101_02", 1, 1);
+
+    leadership.tick();
+    assertThat(scans[0]).as("two jobs pending: the workers have enough").isEqualTo(1);
+    assertThat(meters.get("des.coordinator.scans.skipped").counter().count()).isEqualTo(1);
+
+    ledger.running("job-a", "20240101_01", 1, 1, "w1");
+    leadership.tick();
+    assertThat(scans[0]).as("one pending: the source is read again").isEqualTo(2);
   }
 }
