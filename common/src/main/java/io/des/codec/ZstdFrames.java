@@ -45,7 +45,7 @@ final class ZstdFrames {
     if (bound > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("Content of " + len + " bytes is too large for one zstd frame");
     }
-    byte[] dst = new byte[(int) bound];
+    byte[] dst = scratch((int) bound);
     ZstdCompressCtx ctx = borrow();
     try {
       // Set every parameter each time: a pooled context remembers the previous caller's.
@@ -55,6 +55,27 @@ final class ZstdFrames {
     } finally {
       giveBack(ctx);
     }
+  }
+
+  /** Per-thread room for compressed frames up to this size; larger ones get an array of their own. */
+  private static final int SCRATCH_MAX = 4 << 20;
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+
+  /**
+   * Where to compress {@code bound} bytes at most: the thread's scratch array (grown up to {@link
+   * #SCRATCH_MAX}), since the frame is copied out at its real size anyway; a fresh array of the
+   * bound per entry was a third of a packing worker's allocations.
+   */
+  private static byte[] scratch(int bound) {
+    if (bound > SCRATCH_MAX) {
+      return new byte[bound];
+    }
+    byte[] scratch = SCRATCH.get();
+    if (scratch.length < bound) {
+      scratch = new byte[Math.min(SCRATCH_MAX, Math.max(bound, scratch.length * 2))];
+      SCRATCH.set(scratch);
+    }
+    return scratch;
   }
 
   /*

@@ -1,12 +1,10 @@
 package io.des.storage;
 
 import io.des.storage.S3Errors.Call;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,7 +25,6 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  */
 final class S3BlobUpload implements BlobUpload {
   private static final int MAX_PARTS = 10_000;
-  private static final int INITIAL_BUFFER = 64 * 1024;
 
   private final S3Client client;
   private final S3StoreConfig config;
@@ -36,8 +33,7 @@ final class S3BlobUpload implements BlobUpload {
   private final String location;
   private final OutputStream out = new PartStream();
   private final List<CompletedPart> parts = new ArrayList<>();
-  private byte[] buffer = new byte[INITIAL_BUFFER];
-  private int buffered;
+  private PieceBuffer buffer = new PieceBuffer();
   private long written;
   private String uploadId;
   private final boolean resumable;
@@ -64,10 +60,10 @@ final class S3BlobUpload implements BlobUpload {
   @Override
   public Optional<UploadCheckpoint> boundary() throws IOException {
     state.checkCanWrite(path);
-    if (!resumable || buffered < config.partSizeBytes()) {
+    if (!resumable || buffer.size() < config.partSizeBytes()) {
       return Optional.empty();
     }
-    uploadPartOrAbort(buffered);
+    uploadPartOrAbort((int) buffer.size());
     StringBuilder token = new StringBuilder(uploadId);
     for (CompletedPart part : parts) {
       token.append('\n').append(part.partNumber()).append(' ').append(part.eTag());
@@ -108,8 +104,8 @@ final class S3BlobUpload implements BlobUpload {
       if (uploadId == null) {
         putSingle();
       } else {
-        if (buffered > 0) {
-          uploadPart(buffered);
+        if (buffer.size() > 0) {
+          uploadPart((int) buffer.size());
         }
         complete();
       }
@@ -133,8 +129,8 @@ final class S3BlobUpload implements BlobUpload {
   private void putSingle() throws StorageException {
     try {
       client.putObject(
-          b -> b.bucket(config.bucket()).key(key).ifNoneMatch("*").contentLength((long) buffered),
-          bufferBody());
+          b -> b.bucket(config.bucket()).key(key).ifNoneMatch("*").contentLength(buffer.size()),
+          bufferBody((int) buffer.size()));
     } catch (SdkException e) {
       throw commitFailure(e, "PutObject If-None-Match: *");
     }
@@ -191,8 +187,7 @@ final class S3BlobUpload implements BlobUpload {
               .contentLength((long) length),
           bufferBody(length)).eTag();
       parts.add(CompletedPart.builder().partNumber(partNumber).eTag(eTag).build());
-      System.arraycopy(buffer, length, buffer, 0, buffered - length);
-      buffered -= length;
+      buffer.discard(length);
     } catch (SdkException e) {
       if (uploadId != null && S3Errors.isNotFound(e)) {
         throw gone(e);
@@ -200,10 +195,6 @@ final class S3BlobUpload implements BlobUpload {
       // The caller aborts the whole upload, so a lost part leaves nothing and a retry is safe.
       throw S3Errors.translate(e, Call.WRITE, operation, location);
     }
-  }
-
-  private RequestBody bufferBody() {
-    return bufferBody(buffered);
   }
 
   private void uploadPartOrAbort(int length) throws IOException {
@@ -217,9 +208,8 @@ final class S3BlobUpload implements BlobUpload {
 
   /** A body over the buffer's first bytes without copying them; each SDK attempt gets a fresh stream. */
   private RequestBody bufferBody(int length) {
-    byte[] bytes = buffer;
-    return RequestBody.fromContentProvider(
-        () -> new ByteArrayInputStream(bytes, 0, length), length, "application/octet-stream");
+    PieceBuffer bytes = buffer;
+    return RequestBody.fromContentProvider(() -> bytes.stream(length), length, "application/octet-stream");
   }
 
   /**
@@ -260,16 +250,11 @@ final class S3BlobUpload implements BlobUpload {
       // A resumable upload waits for a boundary to cut a part, up to a second part's worth.
       int capacity = resumable ? 2 * partSize : partSize;
       while (count > 0) {
-        if (buffered == capacity) {
+        if (buffer.size() == capacity) {
           uploadPartOrAbort(partSize);
         }
-        int chunk = Math.min(count, capacity - buffered);
-        if (buffered + chunk > buffer.length) {
-          // Grow geometrically so small blobs never hold a whole part.
-          buffer = Arrays.copyOf(buffer, Math.min(capacity, Math.max(buffered + chunk, buffer.length * 2)));
-        }
-        System.arraycopy(bytes, from, buffer, buffered, chunk);
-        buffered += chunk;
+        int chunk = (int) Math.min(count, capacity - buffer.size());
+        buffer.write(bytes, from, chunk); // in pieces: small blobs never hold a whole part
         written += chunk;
         from += chunk;
         count -= chunk;
