@@ -2,7 +2,9 @@
 # Read benchmark: the DES retriever serving the packed dataset against nginx serving the same files
 # unpacked from disk, random reads with wrk at concurrency 1, 8 and 64, same machine, same sitting.
 #
-# Usage: bench/read-vs-nginx.sh [--duration S (10)] [--urls N (20000)]
+# Usage: bench/read-vs-nginx.sh [--duration S (10)] [--urls N (20000)] [--jfr]
+#   --jfr   record the retriever with JFR (settings=profile) into bench/out/read-vs-nginx-<date>.jfr;
+#           bench/jfr-hot.sh FILE --thread http-nio shows where the request threads spend their time
 # Needs: the dataset (bench/pack-vs-tar.sh makes it), the built jars (./mvnw -B -q -DskipTests install),
 # nginx and wrk (apt-get install -y nginx-light wrk; installed here when run as root).
 # Results: bench/out/read-vs-nginx-<date>.md (also printed).
@@ -11,11 +13,13 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DURATION=10
 NURLS=20000
+JFR=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
     --urls) NURLS=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --jfr) JFR=1; shift ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -80,7 +84,9 @@ cleanup() {
 }
 trap cleanup EXIT
 nginx -c "$WORK/nginx.conf" -p "$WORK" & NGINX_PID=$!
-JAVA_OPTS=-Xmx512m "$ROOT/bin/des" serve --store "$STORE" --port $DES_PORT > "$WORK/retriever.log" 2>&1 & DES_PID=$!
+DES_OPTS=-Xmx512m
+if [[ $JFR -eq 1 ]]; then DES_OPTS="$DES_OPTS -XX:StartFlightRecording=filename=$OUT/read-vs-nginx-$STAMP.jfr,settings=profile"; fi
+JAVA_OPTS=$DES_OPTS "$ROOT/bin/des" serve --store "$STORE" --port $DES_PORT > "$WORK/retriever.log" 2>&1 & DES_PID=$!
 for i in $(seq 1 120); do
   curl -sf -o /dev/null "http://127.0.0.1:$DES_PORT/health" && curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT$(head -1 "$WORK/nginx.urls")" && break
   sleep 0.5
@@ -118,6 +124,7 @@ run warmup-des $DES_PORT "$WORK/des.urls" 8 > /dev/null
     run des $DES_PORT "$WORK/des.urls" $c
   done
   echo
-  echo "Retriever RSS after the runs: $(( $(awk '/VmRSS/ {print $2}' /proc/$(pgrep -f des-retriever | head -1)/status) / 1024 )) MiB"
+  echo "Retriever RSS after the runs: $(( $(awk '/VmRSS/ {print $2}' /proc/$DES_PID/status) / 1024 )) MiB"
 } | tee "$REPORT"
 echo "Report: $REPORT"
+if [[ $JFR -eq 1 ]]; then echo "JFR: $OUT/read-vs-nginx-$STAMP.jfr (written when the retriever stops)"; fi
