@@ -18,6 +18,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -109,6 +110,17 @@ class RetrieverConfiguration {
     registration.addUrlPatterns(FileReadFilter.PATH, FileReadFilter.PATH + "/*");
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
     return registration;
+  }
+
+  /** The connector's per-connection write buffer (no Spring Boot property sets it). */
+  @Bean
+  TomcatConnectorCustomizer socketWriteBuffer(RetrieverProperties properties) {
+    String bytes = Long.toString(properties.socketWriteBuffer().toBytes());
+    return connector -> {
+      if (!connector.setProperty("socket.appWriteBufSize", bytes)) {
+        throw new IllegalStateException("Tomcat did not take socket.appWriteBufSize=" + bytes);
+      }
+    };
   }
 
   /** A store with the one retry layer on top and none in the S3 SDK below it. */
