@@ -47,6 +47,8 @@ class FileReadFilterTest {
   private static final byte[] BIG = new byte[10 << 20];
   /** A large entry alone in its shard, corrupted once packed. */
   private static final String BAD_BIG;
+  /** Files of many sizes, around the reused read buffer's, under {@code mixed-<i>}. */
+  private static final byte[][] MIXED = new byte[24][];
 
   static {
     try {
@@ -73,6 +75,16 @@ class FileReadFilterTest {
         files.add(new SourceFile(f[0], DAY, -1, p, f[0]));
       }
       files.add(new SourceFile(BAD_BIG, DAY, -1, Files.write(src.resolve("big"), BIG), BAD_BIG));
+      Random sizes = new Random(7);
+      for (int i = 0; i < MIXED.length; i++) {
+        int size = i % 3 == 0 ? EntryBody.REUSED_BYTES - 1 + sizes.nextInt(3) : sizes.nextInt(200_000);
+        MIXED[i] = new byte[size];
+        sizes.nextBytes(MIXED[i]);
+        if (i % 2 == 0) {
+          java.util.Arrays.fill(MIXED[i], 0, size / 2, (byte) 'a'); // compressible: a zstd entry
+        }
+        files.add(new SourceFile("mixed-" + i, DAY, -1, Files.write(src.resolve("mixed-" + i), MIXED[i]), "mixed-" + i));
+      }
       try (Packer packer = new Packer(archive, PackOptions.defaults(8).withBigFileThreshold(64L << 20), PackListener.NONE)) {
         packer.pack(files);
       }
@@ -172,6 +184,39 @@ class FileReadFilterTest {
         .isInstanceOf(IOException.class)
         .isNotInstanceOf(HttpTimeoutException.class);
     assertThat(metric("des_retrievals_total\\{backend=\"local\",status=\"corrupt\"}") - corruptBefore).isEqualTo(1);
+  }
+
+  @Test
+  void concurrentReadsOfManySizesGetTheirOwnBytes() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+    try {
+      List<java.util.concurrent.Future<?>> clients = new ArrayList<>();
+      for (int c = 0; c < 6; c++) {
+        int client = c;
+        clients.add(pool.submit(() -> {
+          Random pick = new Random(client);
+          for (int n = 0; n < 150; n++) {
+            int i = pick.nextInt(MIXED.length);
+            byte[] expected = MIXED[i];
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/files/mixed-" + i + "?created_at=2024-01-01"))
+                .timeout(Duration.ofSeconds(20));
+            if (n % 4 == 3 && expected.length > 10) {
+              int first = pick.nextInt(expected.length / 2);
+              request.header("Range", "bytes=" + first + "-" + (expected.length - 2));
+              expected = java.util.Arrays.copyOfRange(expected, first, expected.length - 1);
+            }
+            HttpResponse<byte[]> r = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.body()).as("mixed-%d (%d bytes), request %d of client %d", i, MIXED[i].length, n, client).isEqualTo(expected);
+          }
+          return null;
+        }));
+      }
+      for (var f : clients) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** The status of a request sent byte for byte as given (no client normalises its path). */
