@@ -170,6 +170,9 @@ final class FileReadFilter implements Filter {
     } catch (ZonedArchiveSource.BackpressureException | ZonedArchiveSource.ZoneUnavailableException | StorageException e) {
       ApiException answer = storageError(e, uid, log);
       status = answer.status() == HttpStatus.TOO_MANY_REQUESTS ? "throttled" : "unavailable";
+      if (response.isCommitted()) {
+        throw e; // a large entry whose store failed as it streamed: the connection is cut
+      }
       error(response, answer.status(), answer.getMessage(), answer.retryAfter());
     } catch (CorruptShardException e) {
       status = "corrupt";
@@ -211,9 +214,13 @@ final class FileReadFilter implements Filter {
     return all.toString();
   }
 
-  /** Upstream's error answer: the status and {@code {"detail": ...}}, in one write with its length. */
+  /**
+   * Upstream's error answer: the status and {@code {"detail": ...}}, in one write with its length,
+   * in place of anything set or buffered so far (the response must not be committed).
+   */
   static void error(HttpServletResponse response, HttpStatus status, String detail, String retryAfter) throws IOException {
     byte[] body = ("{\"detail\":" + jsonString(detail) + "}").getBytes(StandardCharsets.UTF_8);
+    response.reset();
     response.setStatus(status.value());
     response.setContentType(JSON);
     if (retryAfter != null) {
