@@ -2,7 +2,13 @@
 # Read benchmark: the DES retriever serving the packed dataset against nginx serving the same files
 # unpacked from disk, random reads with wrk at concurrency 1, 8 and 64, same machine, same sitting.
 #
-# Usage: bench/read-vs-nginx.sh [--duration S (10)] [--urls N (20000)]
+# Usage: bench/read-vs-nginx.sh [--duration S (10)] [--warmup S (30)] [--urls N (20000)] [--jfr] [--retriever-jar JAR]
+#   --retriever-jar  serve this retriever jar instead of bin/des serve's (an older build, for a
+#           before/after comparison in one sitting)
+#   --warmup  load on each server at 8 connections before anything is measured: the JVM's compilers
+#           are still busy after 10 s on this 2-core machine when other work shares it
+#   --jfr   record the retriever with JFR (settings=profile) into bench/out/read-vs-nginx-<date>.jfr;
+#           bench/jfr-hot.sh FILE --thread http-nio shows where the request threads spend their time
 # Needs: the dataset (bench/pack-vs-tar.sh makes it), the built jars (./mvnw -B -q -DskipTests install),
 # nginx and wrk (apt-get install -y nginx-light wrk; installed here when run as root).
 # Results: bench/out/read-vs-nginx-<date>.md (also printed).
@@ -10,12 +16,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DURATION=10
+WARMUP=30
 NURLS=20000
+JFR=0
+RETRIEVER_JAR=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
     --urls) NURLS=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --jfr) JFR=1; shift ;;
+    --retriever-jar) RETRIEVER_JAR=$(realpath "$2"); shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -80,7 +92,14 @@ cleanup() {
 }
 trap cleanup EXIT
 nginx -c "$WORK/nginx.conf" -p "$WORK" & NGINX_PID=$!
-JAVA_OPTS=-Xmx512m "$ROOT/bin/des" serve --store "$STORE" --port $DES_PORT > "$WORK/retriever.log" 2>&1 & DES_PID=$!
+DES_OPTS=-Xmx512m
+if [[ $JFR -eq 1 ]]; then DES_OPTS="$DES_OPTS -XX:StartFlightRecording=filename=$OUT/read-vs-nginx-$STAMP.jfr,settings=profile"; fi
+if [[ -n $RETRIEVER_JAR ]]; then
+  # shellcheck disable=SC2086
+  java $DES_OPTS -jar "$RETRIEVER_JAR" --des.retriever.store="$STORE" --server.port=$DES_PORT > "$WORK/retriever.log" 2>&1 & DES_PID=$!
+else
+  JAVA_OPTS=$DES_OPTS "$ROOT/bin/des" serve --store "$STORE" --port $DES_PORT > "$WORK/retriever.log" 2>&1 & DES_PID=$!
+fi
 for i in $(seq 1 120); do
   curl -sf -o /dev/null "http://127.0.0.1:$DES_PORT/health" && curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT$(head -1 "$WORK/nginx.urls")" && break
   sleep 0.5
@@ -90,9 +109,9 @@ first=$(head -1 "$WORK/files.tsv" | cut -f1)
 cmp <(curl -sf "http://127.0.0.1:$NGINX_PORT/$first") <(curl -sf "http://127.0.0.1:$DES_PORT$(head -1 "$WORK/des.urls")") \
   || { echo "nginx and des disagree on $first" >&2; exit 1; }
 
-run() { # name port urls connections
+run() { # name port urls connections [seconds]
   local threads=2; [[ $4 -eq 1 ]] && threads=1
-  wrk -t$threads -c$4 -d${DURATION}s --latency -s "$WORK/random.lua" "http://127.0.0.1:$2" -- "$3" > "$WORK/wrk-$1-$4.txt" 2>&1
+  wrk -t$threads -c$4 -d${5:-$DURATION}s --latency -s "$WORK/random.lua" "http://127.0.0.1:$2" -- "$3" > "$WORK/wrk-$1-$4.txt" 2>&1
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk-$1-$4.txt")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk-$1-$4.txt")
@@ -101,15 +120,15 @@ run() { # name port urls connections
   printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$4" "$rps" "$p50" "$p99" "${errors:-none}"
 }
 
-echo "+ warm-up: $DURATION s of each at 8 connections"
-run warmup-nginx $NGINX_PORT "$WORK/nginx.urls" 8 > /dev/null
-run warmup-des $DES_PORT "$WORK/des.urls" 8 > /dev/null
+echo "+ warm-up: $WARMUP s of each at 8 connections"
+run warmup-nginx $NGINX_PORT "$WORK/nginx.urls" 8 "$WARMUP" > /dev/null
+run warmup-des $DES_PORT "$WORK/des.urls" 8 "$WARMUP" > /dev/null
 
 {
   echo "# read-vs-nginx, $(date -u '+%Y-%m-%d %H:%M') UTC"
   echo
   echo "nproc $(nproc); $(java -version 2>&1 | head -1); $(nginx -v 2>&1); wrk $(wrk --version 2>&1 | head -1 | awk '{print $2}'); load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "$NURLS random files of $DATA; wrk ${DURATION} s per cell; nginx: 2 workers, sendfile; des: bin/des serve, -Xmx512m."
+  echo "$NURLS random files of $DATA; wrk ${DURATION} s per cell after $WARMUP s of warm-up each; nginx: 2 workers, sendfile; des: ${RETRIEVER_JAR:-bin/des serve}, -Xmx512m."
   echo
   echo "| server | connections | requests/s | p50 | p99 | errors |"
   echo "|---|---|---|---|---|---|"
@@ -118,6 +137,7 @@ run warmup-des $DES_PORT "$WORK/des.urls" 8 > /dev/null
     run des $DES_PORT "$WORK/des.urls" $c
   done
   echo
-  echo "Retriever RSS after the runs: $(( $(awk '/VmRSS/ {print $2}' /proc/$(pgrep -f des-retriever | head -1)/status) / 1024 )) MiB"
+  echo "Retriever RSS after the runs: $(( $(awk '/VmRSS/ {print $2}' /proc/$DES_PID/status) / 1024 )) MiB"
 } | tee "$REPORT"
 echo "Report: $REPORT"
+if [[ $JFR -eq 1 ]]; then echo "JFR: $OUT/read-vs-nginx-$STAMP.jfr (written when the retriever stops)"; fi

@@ -52,7 +52,7 @@ class DeleteController {
       @RequestParam(value = "ticket_id", required = false) String ticketId,
       Principal caller)
       throws IOException {
-    String uid = FilesController.uidOf(path);
+    String uid = path.startsWith("/") ? path.substring(1) : path;
     String outcome = "error";
     try {
       FileDeleter.Request request;
@@ -86,7 +86,7 @@ class DeleteController {
           t.createdAt(), t.deletedBy(), t.reason().wire(), t.ticketId(), t.eraseBy());
       return body(t);
     } catch (ZonedArchiveSource.BackpressureException | ZonedArchiveSource.ZoneUnavailableException | io.des.storage.StorageException e) {
-      ApiException answer = FilesController.storageError(e, uid, log);
+      ApiException answer = FileReadFilter.storageError(e, uid, log);
       outcome = answer.status() == HttpStatus.TOO_MANY_REQUESTS ? "throttled" : "unavailable";
       throw answer;
     } finally {

@@ -7,12 +7,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
@@ -60,12 +60,13 @@ class DeleteSecurityConfiguration {
 
   /**
    * Spring's firewall, except that an encoded {@code %} passes: a uid may contain one, and reads of
-   * such uids worked before this module had security.
+   * such uids worked before this module had security. Spring Security's filter chain takes it from
+   * the context; {@link FileReadFilter}, which answers reads before that chain, applies it too.
    */
   @Bean
-  WebSecurityCustomizer firewall() {
+  HttpFirewall httpFirewall() {
     StrictHttpFirewall firewall = new StrictHttpFirewall();
     firewall.setAllowUrlEncodedPercent(true);
-    return web -> web.httpFirewall(firewall);
+    return firewall;
   }
 }

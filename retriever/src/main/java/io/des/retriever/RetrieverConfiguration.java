@@ -18,8 +18,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.security.web.firewall.HttpFirewall;
 
 /** The archives the service reads: one store, or the zones of a zones file with their replicas. */
 @Configuration(proxyBeanMethods = false)
@@ -90,6 +94,33 @@ class RetrieverConfiguration {
   @Bean
   ArchiveSource archiveSource(Archives archives) {
     return archives.source();
+  }
+
+  /**
+   * Reads of single files, answered first in the filter chain: ahead of Spring MVC, of the
+   * {@code http.server.requests} observation and of Spring Security's chain (whose firewall the
+   * filter applies itself). Entries are buffered up to {@code max-buffered-bytes}, and never
+   * beyond what the reader decodes in memory.
+   */
+  @Bean
+  FilterRegistrationBean<FileReadFilter> fileReadFilter(ArchiveSource source, RetrieverProperties properties, HttpFirewall firewall,
+      MeterRegistry meters) {
+    long maxBuffered = Math.min(properties.maxBufferedBytes(), ReaderLimits.DEFAULTS.maxEntryBytes());
+    FilterRegistrationBean<FileReadFilter> registration = new FilterRegistrationBean<>(new FileReadFilter(source, maxBuffered, firewall, meters));
+    registration.addUrlPatterns(FileReadFilter.PATH, FileReadFilter.PATH + "/*");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    return registration;
+  }
+
+  /** The connector's per-connection write buffer (no Spring Boot property sets it). */
+  @Bean
+  TomcatConnectorCustomizer socketWriteBuffer(RetrieverProperties properties) {
+    String bytes = Long.toString(properties.socketWriteBuffer().toBytes());
+    return connector -> {
+      if (!connector.setProperty("socket.appWriteBufSize", bytes)) {
+        throw new IllegalStateException("Tomcat did not take socket.appWriteBufSize=" + bytes);
+      }
+    };
   }
 
   /** A store with the one retry layer on top and none in the S3 SDK below it. */

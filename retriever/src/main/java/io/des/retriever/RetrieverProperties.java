@@ -21,6 +21,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param erasureWindow the promise a DELETE makes: its tombstone's {@code erase_by} is the deletion
  *     time plus this; default 48 hours
  * @param delete who may DELETE besides holders of a JWT with scope {@code des:delete}
+ * @param socketWriteBuffer Tomcat's write buffer of each connection: a response that fits, headers
+ *     included, leaves in one write (Tomcat's default of 8 KiB took two or three for the typical file
+ *     of tens of KiB); default 32 KiB, held by every open connection
  */
 @ConfigurationProperties("des.retriever")
 public record RetrieverProperties(
@@ -34,7 +37,8 @@ public record RetrieverProperties(
     Integer zoneRequestsPerSecond,
     Long maxBufferedBytes,
     java.time.Duration erasureWindow,
-    Delete delete) {
+    Delete delete,
+    org.springframework.util.unit.DataSize socketWriteBuffer) {
 
   /**
    * {@code des.retriever.delete.*}.
@@ -76,6 +80,12 @@ public record RetrieverProperties(
     }
     if (delete == null) {
       delete = new Delete(null);
+    }
+    if (socketWriteBuffer == null) {
+      socketWriteBuffer = org.springframework.util.unit.DataSize.ofKilobytes(32);
+    }
+    if (socketWriteBuffer.toBytes() < 1024 || socketWriteBuffer.toBytes() > (16 << 20)) {
+      throw new IllegalArgumentException("des.retriever.socket-write-buffer must be 1 KB to 16 MB, got " + socketWriteBuffer);
     }
   }
 }
