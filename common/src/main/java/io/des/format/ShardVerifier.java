@@ -73,7 +73,7 @@ public final class ShardVerifier {
       }
     }
     inline.sort(Comparator.comparingLong(IndexEntry::offset));
-    try (InputStream shard = store.open(path)) {
+    try (InputStream shard = new java.io.BufferedInputStream(store.open(path), 1 << 20)) { // a read call per entry would be a system call per entry
       long position = 0;
       for (IndexEntry e : inline) {
         shard.skipNBytes(e.offset() - position);
@@ -190,7 +190,8 @@ public final class ShardVerifier {
     }
     inline.sort(Comparator.comparingLong(IndexEntry::offset));
     byte[] buffer = new byte[64 << 10];
-    try (InputStream shard = store.open(path)) {
+    // Read in large pieces: entries are a few KiB each, and a read call each is a system call each.
+    try (InputStream shard = new java.io.BufferedInputStream(store.open(path), 1 << 20)) {
       long position = 0;
       for (IndexEntry e : inline) {
         shard.skipNBytes(e.offset() - position);

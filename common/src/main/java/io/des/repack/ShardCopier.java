@@ -164,7 +164,7 @@ final class ShardCopier {
           stored = null; // re-encoded below
         }
         if (content == null) {
-          writer.addCopy(e, e.codec(), stored, 0, stored.length); // the stored bytes, verbatim
+          writer.addCopy(e, e.codec(), stored, 0, stored.length, storedCrc); // the stored bytes, verbatim, checked above
         } else {
           storedCrc = write(writer, e, stored, content);
         }
