@@ -113,6 +113,14 @@ public final class Archive {
    *     nBits}
    */
   public static Archive open(BlobStore store, Integer nBits, ReaderLimits limits) throws IOException {
+    return open(store, nBits, limits, DEFAULT_CATALOG_TTL);
+  }
+
+  /**
+   * As {@link #open(BlobStore, Integer, ReaderLimits)}, trusting each key's catalog for {@code
+   * catalogTtl} (see the constructor); it must stay well below the repack grace period.
+   */
+  public static Archive open(BlobStore store, Integer nBits, ReaderLimits limits, Duration catalogTtl) throws IOException {
     ArchiveSettings settings = ArchiveSettings.read(store);
     if (settings != null && nBits != null && settings.nBits() != nBits) {
       throw new IOException(
@@ -120,7 +128,7 @@ public final class Archive {
     }
     int bits = settings != null ? settings.nBits() : nBits != null ? nBits : 8;
     ShardCatalog.Uncataloged uncataloged = settings != null ? settings.uncataloged() : ShardCatalog.Uncataloged.LIST_SHARD_FILES;
-    return new Archive(store, bits, uncataloged, limits, defaultIndexCacheBytes());
+    return new Archive(store, bits, uncataloged, limits, defaultIndexCacheBytes(), catalogTtl);
   }
 
   /**
@@ -129,7 +137,12 @@ public final class Archive {
    * without a catalog are listed, as for any folder.
    */
   public static Archive withBits(BlobStore store, int nBits, ReaderLimits limits) {
-    return new Archive(store, nBits, ShardCatalog.Uncataloged.LIST_SHARD_FILES, limits, defaultIndexCacheBytes());
+    return withBits(store, nBits, limits, DEFAULT_CATALOG_TTL);
+  }
+
+  /** As {@link #withBits(BlobStore, int, ReaderLimits)}, trusting each key's catalog for {@code catalogTtl}. */
+  public static Archive withBits(BlobStore store, int nBits, ReaderLimits limits, Duration catalogTtl) {
+    return new Archive(store, nBits, ShardCatalog.Uncataloged.LIST_SHARD_FILES, limits, defaultIndexCacheBytes(), catalogTtl);
   }
 
   /**

@@ -57,7 +57,8 @@ class FleetErasureTest extends FleetTestBase {
   void deletedFilesAreGoneAtOnceAndErasedFromEveryObject() throws Exception {
     Path landing = tmp.resolve("landing");
     land(landing);
-    String[] retrieverArgs = {"--des.retriever.delete.api-keys=" + API_KEY};
+    // Catalogs trusted for less than the 2 s grace below, as des.retriever.catalog-ttl requires.
+    String[] retrieverArgs = {"--des.retriever.delete.api-keys=" + API_KEY, "--des.retriever.catalog-ttl=1s"};
     AppProcess r1 = fleet.retriever("retriever-1", retrieverArgs);
     AppProcess r2 = fleet.retriever("retriever-2", retrieverArgs);
     // Repack at once (the deadline margin covers the whole window) and purge after 2 s of grace.

@@ -46,7 +46,7 @@ class RetrieverConfiguration {
     if (properties.zones() == null) {
       RetryingBlobStore store = open(properties.store(), properties.s3Endpoint(), properties, meters);
       stores.add(store);
-      Archive archive = Archive.open(store, properties.nBits(), ReaderLimits.DEFAULTS);
+      Archive archive = Archive.open(store, properties.nBits(), ReaderLimits.DEFAULTS, properties.catalogTtl());
       all.add(archive);
       return new Archives(ArchiveSource.single(archive, properties.store().startsWith("s3://") ? "s3" : "local"), all, stores);
     }
@@ -60,7 +60,7 @@ class RetrieverConfiguration {
         stores.add(store);
         // The zones file's n_bits routes every zone (as upstream's multi_s3 does), and no request
         // is made here: a replica that is down must not keep the service from starting.
-        Archive archive = Archive.withBits(store, config.nBits(), ReaderLimits.DEFAULTS);
+        Archive archive = Archive.withBits(store, config.nBits(), ReaderLimits.DEFAULTS, properties.catalogTtl());
         all.add(archive);
         String name = z.name() + "/" + i;
         CircuitBreaker breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()

@@ -21,6 +21,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param erasureWindow the promise a DELETE makes: its tombstone's {@code erase_by} is the deletion
  *     time plus this; default 48 hours
  * @param delete who may DELETE besides holders of a JWT with scope {@code des:delete}
+ * @param catalogTtl how long a shard key's catalog is trusted before it is read again (a file
+ *     packed later is found at once: a miss reloads it); a repack's new version is seen within this
+ *     time, so it must stay well below the workers' {@code des.repack.grace}, for which the old
+ *     version is kept; default 30 s
  * @param socketWriteBuffer Tomcat's write buffer of each connection: a response that fits, headers
  *     included, leaves in one write (Tomcat's default of 8 KiB took two or three for the typical file
  *     of tens of KiB); default 32 KiB, held by every open connection
@@ -38,7 +42,8 @@ public record RetrieverProperties(
     Long maxBufferedBytes,
     java.time.Duration erasureWindow,
     Delete delete,
-    org.springframework.util.unit.DataSize socketWriteBuffer) {
+    org.springframework.util.unit.DataSize socketWriteBuffer,
+    java.time.Duration catalogTtl) {
 
   /**
    * {@code des.retriever.delete.*}.
@@ -80,6 +85,12 @@ public record RetrieverProperties(
     }
     if (delete == null) {
       delete = new Delete(null);
+    }
+    if (catalogTtl == null) {
+      catalogTtl = java.time.Duration.ofSeconds(30);
+    }
+    if (catalogTtl.isNegative() || catalogTtl.isZero()) {
+      throw new IllegalArgumentException("des.retriever.catalog-ttl must be positive, got " + catalogTtl);
     }
     if (socketWriteBuffer == null) {
       socketWriteBuffer = org.springframework.util.unit.DataSize.ofKilobytes(32);
