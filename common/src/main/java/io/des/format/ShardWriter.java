@@ -100,15 +100,14 @@ public final class ShardWriter {
     if (source.isBigFile()) {
       throw new IllegalArgumentException("Entry '" + source.uid() + "' is a BigFile; use addBigFileCopy");
     }
-    java.util.Objects.checkFromIndexSize(off, len, stored.length);
+    Objects.checkFromIndexSize(off, len, stored.length);
     if (codec == Codec.NONE && len != source.uncompressedSize()) {
       throw new IllegalArgumentException(
           "Uncompressed entry '" + source.uid() + "' has " + len + " stored bytes but size " + source.uncompressedSize());
     }
     byte[] uid = checkUid(source.uid());
-    byte[] meta = source.storedCrc32c() == (codec == Codec.NONE ? IndexEntry.NO_CHECKSUM : storedCrc)
-        ? copiedMeta(source)
-        : MetaJson.withStoredCrc32c(source.metaJson(), codec == Codec.NONE ? IndexEntry.NO_CHECKSUM : storedCrc);
+    long recorded = codec == Codec.NONE ? IndexEntry.NO_CHECKSUM : storedCrc; // uncompressed: crc32c covers the stored bytes
+    byte[] meta = source.storedCrc32c() == recorded ? copiedMeta(source) : MetaJson.withStoredCrc32c(source.metaJson(), recorded);
     start();
     long offset = position;
     out.write(stored, off, len);

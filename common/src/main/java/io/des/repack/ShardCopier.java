@@ -84,8 +84,9 @@ final class ShardCopier {
    * a checker thread ({@code content} null: they are checked against their stored checksum).
    */
   private record Pending(IndexEntry entry, byte[] stored, Future<byte[]> content) {
+    /** Memory it holds: the stored bytes, and the decoded content when it is decoded. */
     long bytes() {
-      return stored == null ? 0 : stored.length + entry.uncompressedSize();
+      return stored == null ? 0 : stored.length + (content == null ? 0 : entry.uncompressedSize());
     }
   }
 

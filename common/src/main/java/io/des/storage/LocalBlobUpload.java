@@ -15,20 +15,9 @@ import java.util.Optional;
  * An exclusive upload to a temporary file of a {@link LocalBlobStore}, published at commit. A
  * resumable one ({@code syncEvery > 0}) forces the file to disk at boundaries every {@code
  * syncEvery} bytes, and can be reopened at such a point by its file name.
- *
- * <p>Large uploads write behind: every {@value #WRITE_BEHIND_BYTES} bytes the file is forced to
- * disk on a background thread while writing goes on, so that the commit's own force finds little
- * left to write (a shard of 80 MB spent 35 ms in its final fsync on this project's machine). It
- * changes nothing about durability: only the commit's force makes a promise.
  */
 final class LocalBlobUpload implements BlobUpload {
   private static final int BUFFER_BYTES = 64 * 1024;
-  static final long WRITE_BEHIND_BYTES = 16L << 20;
-  private static final java.util.concurrent.ExecutorService WRITE_BEHIND = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "des-write-behind");
-    t.setDaemon(true);
-    return t;
-  });
 
   private final LocalBlobStore store;
   private final BlobPath path;
@@ -40,8 +29,6 @@ final class LocalBlobUpload implements BlobUpload {
   private final long syncEvery;
   private long written;
   private long synced;
-  private long behind; // bytes written when the last background force started
-  private java.util.concurrent.Future<?> forcing;
   private UploadState state = UploadState.OPEN;
 
   /**
@@ -101,7 +88,6 @@ final class LocalBlobUpload implements BlobUpload {
     boolean published = false;
     try {
       buffered.flush();
-      awaitWriteBehind();
       channel.force(true);
       channel.close();
       // The link shares the temporary file's inode, hence its modification time.
@@ -131,40 +117,9 @@ final class LocalBlobUpload implements BlobUpload {
     }
     state = UploadState.ABORTED;
     try {
-      if (forcing != null) {
-        forcing.cancel(false);
-      }
       channel.close();
     } finally {
       Files.deleteIfExists(temp);
-    }
-  }
-
-  /** Starts forcing what was written so far on the background thread, unless a force is running. */
-  private void writeBehind() throws IOException {
-    if (syncEvery != 0 || written - behind < WRITE_BEHIND_BYTES || (forcing != null && !forcing.isDone())) {
-      return; // resumable uploads force at their boundaries already
-    }
-    buffered.flush();
-    behind = written;
-    forcing = WRITE_BEHIND.submit(() -> {
-      channel.force(false);
-      return null;
-    });
-  }
-
-  /** Waits for a background force; its failure is the commit's (the commit forces again anyway). */
-  private void awaitWriteBehind() throws IOException {
-    if (forcing == null) {
-      return;
-    }
-    try {
-      forcing.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("Interrupted while " + path + " was forced to disk");
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
     }
   }
 
@@ -182,7 +137,6 @@ final class LocalBlobUpload implements BlobUpload {
       state.checkCanWrite(path);
       buffered.write(bytes, from, count);
       written += count;
-      writeBehind();
     }
 
     @Override
