@@ -114,6 +114,12 @@ final class JobRunner {
           throw e; // someone aborted our upload while we hold the key: a failure, retried
         }
         throw new LeaseLostException(e);
+      } catch (IOException | RuntimeException e) {
+        if (takenOver(job, lease)) {
+          // Paused past the lease: the next holder finished the job and removed its sources under us.
+          throw new LeaseLostException(e);
+        }
+        throw e;
       }
       count("done");
       sample.stop(meters.timer("des.worker.job.duration", "outcome", "done"));
@@ -127,10 +133,27 @@ final class JobRunner {
     }
   }
 
-  /** Our upload was taken over by the key's next holder (it resumed or aborted it). */
+  /**
+   * Whether a failure came from losing the key: the lease is gone and the ledger shows the job run
+   * by another worker since, or done. A lease that merely lapsed, with nobody taking over, is not:
+   * that failure is retried.
+   */
+  private boolean takenOver(PackJob job, FencedLease lease) {
+    try {
+      if (lease.isHeld()) {
+        return false;
+      }
+      Optional<JobRecord> now = ledger.get(job.jobId());
+      return now.isPresent() && (now.get().state() == JobState.DONE || !workerId.equals(now.get().worker()));
+    } catch (RuntimeException unreachable) {
+      return false; // cannot tell: the original failure stands
+    }
+  }
+
+  /** Our lease was lost and the key's next holder took the job over (our upload, or its sources). */
   private static final class LeaseLostException extends IOException {
-    LeaseLostException(UploadNotFoundException cause) {
-      super("lease lost and upload taken over: " + cause.getMessage(), cause);
+    LeaseLostException(Exception cause) {
+      super("lease lost and the job taken over: " + cause.getMessage(), cause);
     }
   }
 

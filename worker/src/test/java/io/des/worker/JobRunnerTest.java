@@ -36,6 +36,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -212,6 +213,99 @@ class JobRunnerTest {
     assertThat(meters.counter("des.worker.fenced.commits").count()).isEqualTo(1);
     assertThat(liveUids(job.key())).hasSize(2);
     assertThat(archive.catalog().load(job.key()).fence()).isEqualTo(newer);
+  }
+
+  @Test
+  void aHolderPausedPastItsLeaseWhoseSourcesVanishedIsFencedNotFailed() throws Exception {
+    PackJob job = job(200);
+    AtomicBoolean takenOver = new AtomicBoolean();
+    // While this worker packs, its lease lapses; the next holder finishes the job and marks (deletes) the sources.
+    PackListener takeover = new PackListener() {
+      @Override
+      public void packed(long bytes) {
+        if (takenOver.compareAndSet(false, true)) {
+          ledger.running(job.jobId(), job.key().toString(), job.files().size(), job.bytes(), "newer");
+          try {
+            new LandingSourceMarker().mark(job, job.files());
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          ledger.done(job.jobId(), "packed by newer");
+        }
+      }
+    };
+    AtomicBoolean held = new AtomicBoolean(true);
+    FencedLocks lapsing = new FencedLocks() {
+      @Override
+      public Optional<FencedLease> tryAcquire(String name, Duration wait) {
+        long token = locks.tryAcquire(name, wait).orElseThrow().token();
+        return Optional.of(new FencedLease() {
+          public String name() {
+            return name;
+          }
+
+          public long token() {
+            return token;
+          }
+
+          public boolean isHeld() {
+            return held.get() && !takenOver.get();
+          }
+
+          public void close() {}
+        });
+      }
+
+      @Override
+      public Duration leaseTimeout() {
+        return Duration.ofSeconds(1);
+      }
+    };
+    try (ResumablePacker slow = new ResumablePacker(archive, PackOptions.defaults(8).withMaxShardSize(4096), takeover)) {
+      JobRunner paused = new JobRunner(slow, archive, lapsing, checkpoints, ledger, Map.of(SourceKind.LANDING, new LandingSourceMarker()), "paused", Duration.ofSeconds(1), meters);
+      assertThat(paused.run(job)).isEqualTo(JobRunner.Outcome.FENCED);
+    }
+    assertThat(takenOver).isTrue();
+    assertThat(meters.counter("des.worker.fenced.commits").count()).isEqualTo(1);
+    assertThat(ledger.get(job.jobId()).orElseThrow().detail()).isEqualTo("packed by newer");
+  }
+
+  @Test
+  void aLapsedLeaseThatNobodyTookOverLeavesTheFailureToBeRetried() throws Exception {
+    PackJob job = job(5);
+    SourceMarker failing = (j, files) -> {
+      throw new java.io.IOException("landing folder unreachable");
+    };
+    FencedLocks lapsed = new FencedLocks() {
+      @Override
+      public Optional<FencedLease> tryAcquire(String name, Duration wait) {
+        return locks.tryAcquire(name, wait).map(real -> new FencedLease() {
+          public String name() {
+            return name;
+          }
+
+          public long token() {
+            return real.token();
+          }
+
+          public boolean isHeld() {
+            return false;
+          }
+
+          public void close() {
+            real.close();
+          }
+        });
+      }
+
+      @Override
+      public Duration leaseTimeout() {
+        return Duration.ofSeconds(1);
+      }
+    };
+    JobRunner runner = new JobRunner(packer, archive, lapsed, checkpoints, ledger, Map.of(SourceKind.LANDING, failing), "w1", Duration.ofSeconds(1), meters);
+    assertThatThrownBy(() -> runner.run(job)).hasMessageContaining("landing folder unreachable");
+    assertThat(meters.counter("des.worker.fenced.commits").count()).isZero();
   }
 
   @Test
