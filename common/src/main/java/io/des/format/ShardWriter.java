@@ -119,6 +119,55 @@ public final class ShardWriter {
     return storedCrc;
   }
 
+  /** Appends a number of bytes to the shard's stream from elsewhere, e.g. a range of another blob. */
+  @FunctionalInterface
+  public interface Append {
+    void append(long length) throws IOException;
+  }
+
+  /**
+   * Records a run of inline entries copied verbatim from another shard, whose stored bytes lie back
+   * to back there in this order; {@code append} writes all of them at once, behind what this writer
+   * wrote (a {@link io.des.storage.BlobUpload#appendRange} of the old shard, which a local disk
+   * copies without reading it into the process). Each entry must record the checksum of its stored
+   * bytes ({@link IndexEntry#expectedStoredCrc32c()}), which the index keeps: the caller has not
+   * looked at the bytes, so a check of the new shard must read them back against it.
+   *
+   * @throws IllegalArgumentException if an entry is a BigFile, records no stored checksum, or does
+   *     not follow the previous one in the old shard
+   */
+  public void addVerbatimRun(java.util.List<IndexEntry> run, Append append) throws IOException {
+    if (run.isEmpty()) {
+      return;
+    }
+    long first = run.get(0).offset();
+    long end = first;
+    for (IndexEntry e : run) {
+      if (e.isBigFile() || e.expectedStoredCrc32c() == IndexEntry.NO_CHECKSUM || e.offset() != end) {
+        throw new IllegalArgumentException("Entry '" + e.uid() + "' cannot be copied verbatim in this run: "
+            + (e.isBigFile() ? "a BigFile" : e.offset() != end ? "not at offset " + end : "no stored checksum"));
+      }
+      end += e.length();
+    }
+    byte[][] uids = new byte[run.size()][];
+    for (int i = 0; i < run.size(); i++) {
+      uids[i] = checkUid(run.get(i).uid());
+    }
+    start();
+    long base = position;
+    append.append(end - first);
+    for (int i = 0; i < run.size(); i++) {
+      IndexEntry e = run.get(i);
+      long recorded = e.codec() == Codec.NONE ? IndexEntry.NO_CHECKSUM : e.storedCrc32c();
+      byte[] meta = e.storedCrc32c() == recorded ? copiedMeta(e) : MetaJson.withStoredCrc32c(e.metaJson(), recorded);
+      IndexCodec.writeInline(index, uids[i], base + (e.offset() - first), e.length(), e.codec(), e.uncompressedSize(), meta);
+      entries++;
+      contentBytes += e.uncompressedSize();
+      storedBytes += e.length();
+    }
+    position = base + (end - first);
+  }
+
   /**
    * Records a BigFile entry copied from another shard: the same {@code _bigFiles/<sha256>} content,
    * size and meta JSON, byte for byte.

@@ -47,6 +47,8 @@ import java.util.stream.Stream;
  * reported in {@link ShardRepack#problems()}) and its tombstone stays pending.
  */
 public final class Repacker {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Repacker.class);
+
   private final Archive archive;
   private final RepackOptions options;
   private final Clock clock;
@@ -155,14 +157,45 @@ public final class Repacker {
     }
     Set<String> tombstoned = archive.tombstones().hashes(key);
     ShardIndex index = archive.shard(shard).index();
-    ShardName next = nextRevision(ShardName.parse(shard).orElseThrow(), state);
-    BlobPath path = BlobPath.of(next.fileName());
     ShardCopier copier = new ShardCopier(archive.store(), archive.limits(), options, key, tombstoned, keptBigFiles(shard, index, tombstoned));
+    Written written = write(key, shard, index, copier, state, true, listener);
+    ShardCopier.Outcome copied = written.copied();
+    ShardSummary summary = written.summary();
+    LiveShard replacement = summary == null ? null : new LiveShard(written.name().fileName(), summary.shardBytes(), summary.entries());
+    swap(key, fence, shard, replacement, state);
+    listener.phase(key, replacement == null ? shard : replacement.name(), RepackListener.Phase.SWAPPED);
+    return new ShardRepack(shard, replacement == null ? null : replacement.name(), copied.kept(), copied.dropped(),
+        copied.corruptDropped(), copied.repaired(), index.shardSize(), summary == null ? 0 : summary.shardBytes(), copied.problems());
+  }
+
+  /** A new version written and verified; {@code summary} null when no entry survived (nothing written). */
+  private record Written(ShardName name, ShardCopier.Outcome copied, ShardSummary summary) {}
+
+  /**
+   * Writes the next version of the shard and verifies it.
+   *
+   * @param inPlace let the copy append runs of entries without reading them (see {@link ShardCopier#copy});
+   *     if the new version then fails its verification, it is deleted and written again without
+   * @throws RepackVerificationException if the new version does not verify; it is deleted
+   */
+  private Written write(ShardKey key, String shard, ShardIndex index, ShardCopier copier, CatalogState state, boolean inPlace,
+      RepackListener listener) throws IOException {
+    return write(key, shard, index, copier, state, inPlace, 0, listener);
+  }
+
+  /** @param above a revision number the new version must exceed (one that failed), 0 for none */
+  private Written write(ShardKey key, String shard, ShardIndex index, ShardCopier copier, CatalogState state, boolean inPlace,
+      int above, RepackListener listener) throws IOException {
+    ShardName next = nextRevision(ShardName.parse(shard).orElseThrow(), state);
+    if (next.revision() <= above) {
+      next = new ShardName(next.key(), next.seq(), above + 1); // never reuse the name of a version that was written
+    }
+    BlobPath path = BlobPath.of(next.fileName());
     ShardCopier.Outcome copied;
     ShardSummary summary = null;
     try (BlobUpload upload = archive.store().createExclusive(path)) {
       ShardWriter writer = ShardWriter.to(upload.out(), next.fileName(), archive.router().nBits());
-      copied = copier.copy(BlobPath.of(shard), index, writer);
+      copied = copier.copy(BlobPath.of(shard), index, writer, upload, inPlace);
       if (copied.kept() > 0) {
         summary = writer.finish();
         upload.commit();
@@ -170,17 +203,22 @@ public final class Repacker {
     } catch (BlobAlreadyExistsException taken) {
       throw new RepackConflictException("Version " + next + " of " + shard + " was created by another repacker of " + key);
     }
-    LiveShard replacement = null;
     if (summary != null) {
       listener.phase(key, next.fileName(), RepackListener.Phase.WRITTEN);
-      verify(path, summary, copied.storedCrc32c());
+      try {
+        verify(path, summary, copied.storedCrc32c());
+      } catch (RepackVerificationException failed) {
+        if (copied.inPlace() == 0) {
+          throw failed;
+        }
+        // Entries copied in place were not read: a damaged one shows only when the new version is
+        // read back. Copy again entry by entry, checking each, which repairs or drops it.
+        log.warn("{}; copying {} again entry by entry", failed.getMessage(), shard);
+        return write(key, shard, index, copier, state, false, next.revision(), listener);
+      }
       listener.phase(key, next.fileName(), RepackListener.Phase.VERIFIED);
-      replacement = new LiveShard(next.fileName(), summary.shardBytes(), summary.entries());
     }
-    swap(key, fence, shard, replacement, state);
-    listener.phase(key, replacement == null ? shard : replacement.name(), RepackListener.Phase.SWAPPED);
-    return new ShardRepack(shard, replacement == null ? null : replacement.name(), copied.kept(), copied.dropped(),
-        copied.corruptDropped(), copied.repaired(), index.shardSize(), summary == null ? 0 : summary.shardBytes(), copied.problems());
+    return new Written(next, copied, summary);
   }
 
   /** Deletes the retired versions whose grace period is over and writes the erasure records that become due. */

@@ -14,6 +14,7 @@ import io.des.format.ShardWriter;
 import io.des.routing.ShardKey;
 import io.des.storage.BlobPath;
 import io.des.storage.BlobStore;
+import io.des.storage.BlobUpload;
 import io.des.tombstone.TombstoneStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,18 +34,26 @@ import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 
 /**
- * Copies the surviving entries of one shard version into a writer, in index order, reading the old
- * version in one sequential pass (a backward jump, which DES's own shards never need, costs a
- * ranged read). Memory is bounded: at most 64 entries or 32 MiB are read ahead (or one entry, if
- * larger). Each copied entry is checked on the way: its stored bytes against the CRC-32C the index
- * records for them ({@code stored_crc32c}, or the content checksum of an uncompressed entry), which
- * proves them the bytes that were written, without decoding; entries without one (written before
- * DES recorded it, or by upstream) are decoded and checked on other threads. A corrupt entry is
+ * Copies the surviving entries of one shard version into a writer, in index order. Where the upload
+ * can copy from the old version without reading it (a local disk: {@link BlobUpload#appendsInPlace}),
+ * runs of entries that lie back to back and record the checksum of their stored bytes are appended
+ * that way, one call per run, unread; the verification of the new version reads them back against
+ * those checksums. The other entries (and all of them on S3 or in memory) are read in one
+ * sequential pass over the old version (a backward jump, which DES's own shards never need, costs a
+ * ranged read) and checked on the way: their stored bytes against the CRC-32C the index records for
+ * them ({@code stored_crc32c}, or the content checksum of an uncompressed entry), which proves them
+ * the bytes that were written, without decoding; entries without one (written before DES recorded
+ * it, or by upstream) are decoded and checked on other threads. Memory is bounded: at most 64
+ * entries or 32 MiB are read ahead (or one entry, if larger). A corrupt entry found on the way is
  * repaired from the {@link RepairSource} or dropped. Not thread-safe.
  */
 final class ShardCopier {
-  /** What the copy did; {@code dropped} counts entries hidden by a tombstone. */
-  record Outcome(long kept, long dropped, long corruptDropped, long repaired, List<String> problems, Map<String, Long> storedCrc32c) {}
+  /**
+   * What the copy did; {@code dropped} counts entries hidden by a tombstone, {@code inPlace} the kept
+   * entries appended without being read (checked only by reading the new version back).
+   */
+  record Outcome(long kept, long dropped, long corruptDropped, long repaired, long inPlace, List<String> problems,
+      Map<String, Long> storedCrc32c) {}
 
   /** How far the reader runs ahead of the writer: entries, and stored plus decoded bytes. */
   private static final int AHEAD_ENTRIES = 64;
@@ -90,29 +99,73 @@ final class ShardCopier {
     }
   }
 
-  Outcome copy(BlobPath from, ShardIndex index, ShardWriter writer) throws IOException {
-    long kept = 0, dropped = 0, corrupt = 0, repaired = 0;
-    List<String> problems = new ArrayList<>();
-    ShardReader reader = ShardReader.withIndex(store, from, index, limits);
-    List<IndexEntry> entries = index.entries();
-    ArrayDeque<Pending> window = new ArrayDeque<>();
-    long held = 0;
-    int next = 0;
+  /**
+   * Copies the surviving entries into {@code writer}, which writes into {@code upload}.
+   *
+   * @param inPlace copy runs of entries that record a stored checksum with {@link
+   *     BlobUpload#appendRange} when the upload copies them without reading them ({@link
+   *     BlobUpload#appendsInPlace}): their bytes are not checked on the way, so the check of the new
+   *     version must read them back, and a damaged one fails it (the caller then copies again
+   *     without this, to repair or drop it)
+   */
+  Outcome copy(BlobPath from, ShardIndex index, ShardWriter writer, BlobUpload upload, boolean inPlace) throws IOException {
+    Copy copy = new Copy(from, index, writer, upload, inPlace && options.recompress() == null && upload.appendsInPlace(store));
+    try {
+      return copy.run();
+    } finally {
+      copy.close();
+    }
+  }
+
+  /** One copy: the entries in index order, runs copied in place, the others read ahead and checked. */
+  private final class Copy implements AutoCloseable {
+    private final BlobPath from;
+    private final ShardIndex index;
+    private final ShardWriter writer;
+    private final BlobUpload upload;
+    private final boolean inPlace;
+    private final ShardReader reader;
+    private final SequentialRead in;
+    private final ArrayDeque<Pending> window = new ArrayDeque<>();
+    private final List<IndexEntry> run = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+    private final Map<String, Long> storedCrc32c = new HashMap<>();
     // Decoding and checking run on a second thread while this one reads and writes, a bounded
     // window ahead: about as fast as the two of them on two cores, in the same order and memory.
-    ExecutorService checker = Executors.newFixedThreadPool(CHECKERS, r -> {
+    private final ExecutorService checker = Executors.newFixedThreadPool(CHECKERS, r -> {
       Thread t = new Thread(r, "des-repack-check");
       t.setDaemon(true);
       return t;
     });
-    Map<String, Long> storedCrc32c = new HashMap<>();
-    try (SequentialRead in = new SequentialRead(from)) {
-      while (next < entries.size() || !window.isEmpty()) {
-        while (next < entries.size() && (window.isEmpty() || (window.size() < AHEAD_ENTRIES && held < AHEAD_BYTES))) {
-          IndexEntry e = entries.get(next++);
-          if (drops(e, tombstoned, keptBigFiles)) {
-            dropped++;
-          } else if (e.isBigFile()) {
+    private long held;
+    private long kept, dropped, corrupt, repaired, inPlaceCount;
+
+    Copy(BlobPath from, ShardIndex index, ShardWriter writer, BlobUpload upload, boolean inPlace) {
+      this.from = from;
+      this.index = index;
+      this.writer = writer;
+      this.upload = upload;
+      this.inPlace = inPlace;
+      this.reader = ShardReader.withIndex(store, from, index, limits);
+      this.in = new SequentialRead(from);
+    }
+
+    Outcome run() throws IOException {
+      for (IndexEntry e : index.entries()) {
+        if (drops(e, tombstoned, keptBigFiles)) {
+          dropped++;
+        } else if (inPlace && !e.isBigFile() && e.expectedStoredCrc32c() != IndexEntry.NO_CHECKSUM) {
+          drainWindow(0);
+          if (!run.isEmpty()) {
+            IndexEntry last = run.get(run.size() - 1);
+            if (last.offset() + last.length() != e.offset()) {
+              flushRun();
+            }
+          }
+          run.add(e);
+        } else {
+          flushRun();
+          if (e.isBigFile()) {
             window.add(new Pending(e, null, null));
           } else {
             checkFits(from, e);
@@ -122,60 +175,88 @@ final class ShardCopier {
             window.add(p);
             held += p.bytes();
           }
+          drainWindow(1);
         }
-        Pending head = window.poll();
-        if (head == null) {
-          break;
-        }
-        held -= head.bytes();
-        IndexEntry e = head.entry();
-        if (e.isBigFile()) {
-          if (tombstoned.contains(TombstoneStore.uidHash(e.uid()))) {
-            problems.add("Tombstoned BigFile '" + e.uid() + "' kept: its content _bigFiles/" + e.bigFileSha256()
-                + " predates reference markers, so no purge erases it; its tombstone stays pending");
-          }
-          String damage = bigFileDamage(reader, e);
-          if (damage == null) {
-            writer.addBigFileCopy(e);
-            kept++;
-          } else {
-            corrupt++;
-            problems.add(damage + "; dropped (BigFiles are not repaired)");
-          }
-          continue;
-        }
-        byte[] stored = head.stored();
-        byte[] content = null; // stays null when the stored bytes were checked without decoding
-        long storedCrc = IndexEntry.NO_CHECKSUM;
-        try {
-          if (head.content() == null) {
-            storedCrc = ShardReader.checkStored(from.key(), e, stored);
-          } else {
-            content = await(head);
-          }
-        } catch (CorruptShardException damaged) {
-          content = repair(e);
-          if (content == null) {
-            corrupt++;
-            problems.add(damaged.getMessage() + "; dropped (no healthy copy)");
-            continue;
-          }
-          repaired++;
-          problems.add(damaged.getMessage() + "; repaired from the repair source");
-          stored = null; // re-encoded below
-        }
-        if (content == null) {
-          writer.addCopy(e, e.codec(), stored, 0, stored.length, storedCrc); // the stored bytes, verbatim, checked above
-        } else {
-          storedCrc = write(writer, e, stored, content);
-        }
-        storedCrc32c.put(e.uid(), storedCrc);
-        kept++;
       }
-    } finally {
-      checker.shutdownNow();
+      flushRun();
+      drainWindow(0);
+      return new Outcome(kept, dropped, corrupt, repaired, inPlaceCount, problems, storedCrc32c);
     }
-    return new Outcome(kept, dropped, corrupt, repaired, problems, storedCrc32c);
+
+    /** Copies the run of entries back to back in the old version with one in-place append. */
+    private void flushRun() throws IOException {
+      if (run.isEmpty()) {
+        return;
+      }
+      IndexEntry first = run.get(0);
+      writer.addVerbatimRun(run, length -> upload.appendRange(store, from, first.offset(), length));
+      for (IndexEntry e : run) {
+        storedCrc32c.put(e.uid(), e.expectedStoredCrc32c()); // read back and checked by the verification
+      }
+      kept += run.size();
+      inPlaceCount += run.size();
+      run.clear();
+    }
+
+    /** Writes entries read ahead until the window is below its limits ({@code room} 0: empties it). */
+    private void drainWindow(int room) throws IOException {
+      while (!window.isEmpty() && (room == 0 || window.size() > AHEAD_ENTRIES - room || held >= AHEAD_BYTES)) {
+        write(window.poll());
+      }
+    }
+
+    private void write(Pending head) throws IOException {
+      held -= head.bytes();
+      IndexEntry e = head.entry();
+      if (e.isBigFile()) {
+        if (tombstoned.contains(TombstoneStore.uidHash(e.uid()))) {
+          problems.add("Tombstoned BigFile '" + e.uid() + "' kept: its content _bigFiles/" + e.bigFileSha256()
+              + " predates reference markers, so no purge erases it; its tombstone stays pending");
+        }
+        String damage = bigFileDamage(reader, e);
+        if (damage == null) {
+          writer.addBigFileCopy(e);
+          kept++;
+        } else {
+          corrupt++;
+          problems.add(damage + "; dropped (BigFiles are not repaired)");
+        }
+        return;
+      }
+      byte[] stored = head.stored();
+      byte[] content = null; // stays null when the stored bytes were checked without decoding
+      long storedCrc = IndexEntry.NO_CHECKSUM;
+      try {
+        if (head.content() == null) {
+          storedCrc = ShardReader.checkStored(from.key(), e, stored);
+        } else {
+          content = await(head);
+        }
+      } catch (CorruptShardException damaged) {
+        content = repair(e);
+        if (content == null) {
+          corrupt++;
+          problems.add(damaged.getMessage() + "; dropped (no healthy copy)");
+          return;
+        }
+        repaired++;
+        problems.add(damaged.getMessage() + "; repaired from the repair source");
+        stored = null; // re-encoded below
+      }
+      if (content == null) {
+        writer.addCopy(e, e.codec(), stored, 0, stored.length, storedCrc); // the stored bytes, verbatim, checked above
+      } else {
+        storedCrc = ShardCopier.this.write(writer, e, stored, content);
+      }
+      storedCrc32c.put(e.uid(), storedCrc);
+      kept++;
+    }
+
+    @Override
+    public void close() throws IOException {
+      checker.shutdownNow();
+      in.close();
+    }
   }
 
   private static byte[] await(Pending p) throws IOException {

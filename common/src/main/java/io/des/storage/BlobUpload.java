@@ -18,6 +18,30 @@ public interface BlobUpload extends AutoCloseable {
   long written();
 
   /**
+   * Appends {@code length} bytes of another blob, from {@code offset}, as if they were read and
+   * written to {@link #out()} (whose buffered bytes come first). Same errors as {@link
+   * BlobStore#openRange}. See {@link #appendsInPlace}.
+   */
+  default void appendRange(BlobStore from, BlobPath path, long offset, long length) throws IOException {
+    try (java.io.InputStream in = from.openRange(path, offset, length)) {
+      long copied = in.transferTo(out());
+      if (copied != length) {
+        throw new StorageException("Short read of " + path + " in " + from.describe() + ": wanted " + length
+            + " bytes at offset " + offset + ", got " + copied);
+      }
+    }
+  }
+
+  /**
+   * Whether {@link #appendRange} from {@code from} copies without passing the bytes through this
+   * process (a local disk copies file to file in the kernel). When it does not, each call costs a
+   * ranged read, and a caller copying many ranges of one blob does better reading it once itself.
+   */
+  default boolean appendsInPlace(BlobStore from) {
+    return false;
+  }
+
+  /**
    * Declares that the content may be cut here (the caller will only ever resume from such points,
    * e.g. between two entries). An upload made by {@link BlobStore#createResumable} makes everything
    * written so far durable when enough has accumulated since its last durable point (about a part),

@@ -30,6 +30,9 @@ final class LocalBlobUpload implements BlobUpload {
   private long written;
   private long synced;
   private UploadState state = UploadState.OPEN;
+  /** The blob {@link #appendRange} last copied from, kept open for the next range of it. */
+  private Path appendFile;
+  private FileChannel appendChannel;
 
   /**
    * @param resumeAt bytes of the temporary file to keep (0 for a new upload); writing goes on after
@@ -67,6 +70,58 @@ final class LocalBlobUpload implements BlobUpload {
   }
 
   @Override
+  public boolean appendsInPlace(BlobStore from) {
+    return from instanceof LocalBlobStore;
+  }
+
+  /** From a local store: a file-to-file copy in the kernel ({@code copy_file_range} or {@code sendfile}). */
+  @Override
+  public void appendRange(BlobStore from, BlobPath source, long offset, long length) throws IOException {
+    if (!(from instanceof LocalBlobStore local)) {
+      BlobUpload.super.appendRange(from, source, offset, length);
+      return;
+    }
+    state.checkCanWrite(path);
+    BlobRanges.checkRange(source, offset, length);
+    try {
+      buffered.flush();
+      Path file = local.file(source);
+      if (!file.equals(appendFile)) {
+        closeAppendSource();
+        appendChannel = FileChannel.open(file, StandardOpenOption.READ);
+        appendFile = file;
+      }
+      long size = appendChannel.size();
+      if (BlobRanges.beyondEnd(offset, length, size)) {
+        throw BlobRanges.rangeBeyondEnd(local.describe(), source, offset, length, size);
+      }
+      for (long done = 0; done < length; ) {
+        long n = appendChannel.transferTo(offset + done, length - done, channel);
+        if (n <= 0) {
+          throw new StorageException("Short copy of " + source + " in " + local.describe() + " into " + path + ": "
+              + done + " of " + length + " bytes at offset " + offset);
+        }
+        done += n;
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new BlobNotFoundException(local.describe(), source);
+    } catch (StorageException e) {
+      throw e;
+    } catch (IOException e) {
+      throw store.failure("append a range of " + source + " to", path, e);
+    }
+    written += length;
+  }
+
+  private void closeAppendSource() throws IOException {
+    if (appendChannel != null) {
+      appendChannel.close();
+      appendChannel = null;
+      appendFile = null;
+    }
+  }
+
+  @Override
   public Optional<UploadCheckpoint> boundary() throws IOException {
     state.checkCanWrite(path);
     if (syncEvery == 0 || written - synced < syncEvery) {
@@ -88,6 +143,7 @@ final class LocalBlobUpload implements BlobUpload {
     boolean published = false;
     try {
       buffered.flush();
+      closeAppendSource();
       channel.force(true);
       channel.close();
       // The link shares the temporary file's inode, hence its modification time.
@@ -116,8 +172,8 @@ final class LocalBlobUpload implements BlobUpload {
       return;
     }
     state = UploadState.ABORTED;
-    try {
-      channel.close();
+    try (channel) {
+      closeAppendSource();
     } finally {
       Files.deleteIfExists(temp);
     }

@@ -122,6 +122,38 @@ class ShardWriterReaderTest {
   }
 
   @Test
+  void aVerbatimRunIsIndexedWhereTheAppendPutsItsBytes() throws Exception {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    for (String uid : new String[] {"a", "b", "c", "d"}) {
+      entries.put(uid, ("content of " + uid).repeat(40).getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] old = ShardFixtures.shard(entries, Map.of("b", io.des.codec.Codec.ZSTD, "c", io.des.codec.Codec.ZSTD));
+    ShardFixtures.put(store, path.key(), old);
+    ShardIndex index = ShardReader.open(store, path, ReaderLimits.DEFAULTS).index();
+    IndexEntry a = index.find("a").orElseThrow(), b = index.find("b").orElseThrow(),
+        c = index.find("c").orElseThrow(), d = index.find("d").orElseThrow();
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ShardWriter writer = ShardWriter.to(out, "new.des", 8);
+    assertThatThrownBy(() -> writer.addVerbatimRun(java.util.List.of(a, c), n -> {}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'c'").hasMessageContaining("not at offset");
+    writer.addVerbatimRun(java.util.List.of(d), n -> out.write(old, (int) d.offset(), (int) n));
+    writer.addVerbatimRun(java.util.List.of(b, c), n -> out.write(old, (int) b.offset(), (int) n));
+    assertThat(writer.uids()).containsExactlyInAnyOrder("b", "c", "d");
+    writer.finish();
+
+    BlobPath copy = BlobPath.of("20240101_39_0000_R002.des");
+    ShardFixtures.put(store, copy.key(), out.toByteArray());
+    ShardReader reader = ShardReader.open(store, copy, ReaderLimits.DEFAULTS);
+    for (String uid : new String[] {"b", "c", "d"}) {
+      assertThat(reader.read(uid)).isEqualTo(entries.get(uid));
+      assertThat(reader.index().find(uid).orElseThrow().metaJson()).isEqualTo(index.find(uid).orElseThrow().metaJson());
+    }
+    assertThat(reader.index().find("d").orElseThrow().offset()).isEqualTo(8);
+    assertThat(ShardVerifier.verify(store, copy, ReaderLimits.DEFAULTS).ok()).isTrue();
+  }
+
+  @Test
   void aWriterResumedFromASnapshotWritesTheSameShard() throws Exception {
     ByteArrayOutputStream whole = new ByteArrayOutputStream();
     ShardWriter straight = ShardWriter.to(whole, "s", 8);

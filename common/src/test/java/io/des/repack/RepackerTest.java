@@ -204,6 +204,34 @@ class RepackerTest {
   }
 
   @Test
+  void onALocalDiskEntriesAreCopiedUnreadAndADamagedOneIsCaughtByTheVerificationThenDropped() throws Exception {
+    RepackFixture f = packed200();
+    List<String> written = new ArrayList<>();
+    RepackListener phases = (key, shard, phase) -> {
+      if (phase == RepackListener.Phase.WRITTEN) {
+        written.add(shard);
+      }
+    };
+    ShardRepack healthy = f.repacker(RepackOptions.defaults()).repack(KEY, "20240101_64_0001.des", 1, phases);
+    assertThat(written).as("written once, verified").containsExactly(healthy.to());
+
+    written.clear();
+    String text = RepackFixture.uid(5);
+    corrupt(f, "20240101_64_0000.des", text);
+    ShardRepack damaged = f.repacker(RepackOptions.defaults()).repack(KEY, "20240101_64_0000.des", 1, phases);
+
+    // The copy in place did not read the damaged entry; the verification of that version did, and
+    // it was deleted and the shard copied again entry by entry, which dropped it.
+    assertThat(written).hasSize(2);
+    assertThat(f.store.stat(BlobPath.of(written.get(0)))).isEmpty();
+    assertThat(damaged.to()).isEqualTo(written.get(1));
+    assertThat(damaged.corruptDropped()).isEqualTo(1);
+    assertThat(damaged.problems()).singleElement().asString().contains(text).endsWith("dropped (no healthy copy)");
+    f.files.remove(text);
+    f.assertConsistent();
+  }
+
+  @Test
   void aCorruptEntryIsRepairedFromARepairSourceAndChecked() throws Exception {
     RepackFixture f = packed200();
     String random = RepackFixture.uid(4);

@@ -261,6 +261,30 @@ public abstract class BlobStoreContractTest {
   }
 
   @Test
+  void appendRangeCopiesRangesOfOtherBlobsBetweenWrittenBytes() throws IOException {
+    BlobPath a = BlobPath.of("shards/0001/a.des");
+    BlobPath b = BlobPath.of("shards/0001/b.des");
+    store.putExclusive(a, bytes("0123456789"));
+    store.putExclusive(b, bytes("abcdefghij"));
+    try (BlobUpload upload = store.createExclusive(KEY)) {
+      upload.out().write(bytes("<"));
+      upload.appendRange(store, a, 2, 3);
+      upload.appendRange(store, a, 7, 3);
+      upload.out().write(bytes("|"));
+      upload.appendRange(store, b, 0, 2);
+      upload.appendRange(store, a, 0, 1); // back to an earlier blob
+      upload.appendRange(store, b, 9, 0);
+      upload.out().write(bytes(">"));
+      assertThat(upload.written()).isEqualTo(12);
+      assertThatThrownBy(() -> upload.appendRange(store, a, 8, 3)).isInstanceOf(StorageException.class).hasMessageContaining(a.key());
+      assertThatThrownBy(() -> upload.appendRange(store, BlobPath.of("shards/0001/none.des"), 0, 1))
+          .isInstanceOf(BlobNotFoundException.class);
+      upload.commit();
+    }
+    assertThat(store.readRange(KEY, 0, 12)).isEqualTo(bytes("<234789|ab0>"));
+  }
+
+  @Test
   void abortedUploadLeavesNothing() throws Exception {
     try (BlobUpload upload = store.createExclusive(KEY)) {
       upload.out().write(bytes("never committed"));
