@@ -92,7 +92,7 @@ cleanup() {
 }
 trap cleanup EXIT
 nginx -c "$WORK/nginx.conf" -p "$WORK" & NGINX_PID=$!
-DES_OPTS=-Xmx512m
+DES_OPTS="-Xmx512m ${DES_EXTRA_OPTS:-}" # DES_EXTRA_OPTS: e.g. -Ddes.retriever.open-files=0 for a before/after
 if [[ $JFR -eq 1 ]]; then DES_OPTS="$DES_OPTS -XX:StartFlightRecording=filename=$OUT/read-vs-nginx-$STAMP.jfr,settings=profile"; fi
 if [[ -n $RETRIEVER_JAR ]]; then
   # shellcheck disable=SC2086
@@ -128,7 +128,7 @@ run warmup-des $DES_PORT "$WORK/des.urls" 8 "$WARMUP" > /dev/null
   echo "# read-vs-nginx, $(date -u '+%Y-%m-%d %H:%M') UTC"
   echo
   echo "nproc $(nproc); $(java -version 2>&1 | head -1); $(nginx -v 2>&1); wrk $(wrk --version 2>&1 | head -1 | awk '{print $2}'); load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "$NURLS random files of $DATA; wrk ${DURATION} s per cell after $WARMUP s of warm-up each; nginx: 2 workers, sendfile; des: ${RETRIEVER_JAR:-bin/des serve}, -Xmx512m."
+  echo "$NURLS random files of $DATA; wrk ${DURATION} s per cell after $WARMUP s of warm-up each; nginx: 2 workers, sendfile; des: ${RETRIEVER_JAR:-bin/des serve}, $DES_OPTS."
   echo
   echo "| server | connections | requests/s | p50 | p99 | errors |"
   echo "|---|---|---|---|---|---|"

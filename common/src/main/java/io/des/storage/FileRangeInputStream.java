@@ -8,10 +8,14 @@ import java.util.Objects;
 
 /**
  * A stream over {@code [offset, offset + length)} of a file, read with positioned reads so the
- * channel's own position is never shared; ends early at the end of the file. Owns the channel.
+ * channel's own position is never shared; ends early at the end of the file. Owns the channel,
+ * unless a subclass shares it ({@link #reopen}, {@link #release}).
  */
-final class FileRangeInputStream extends InputStream {
-  private final FileChannel channel;
+class FileRangeInputStream extends InputStream {
+  /** Reopens per read before giving up: each one means the channel was closed again in between. */
+  private static final int MAX_REOPENS = 3;
+
+  private FileChannel channel;
   private long position;
   private long remaining;
 
@@ -37,7 +41,20 @@ final class FileRangeInputStream extends InputStream {
       return -1;
     }
     int wanted = (int) Math.min(count, remaining);
-    int read = channel.read(ByteBuffer.wrap(buffer, from, wanted), position);
+    int read;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        read = channel.read(ByteBuffer.wrap(buffer, from, wanted), position);
+        break;
+      } catch (java.nio.channels.ClosedByInterruptException interrupted) {
+        throw interrupted; // this thread's own interrupt closed it
+      } catch (java.nio.channels.ClosedChannelException closed) {
+        if (attempt == MAX_REOPENS) {
+          throw closed;
+        }
+        channel = reopen(closed);
+      }
+    }
     if (read < 0) {
       remaining = 0;
       return -1;
@@ -60,8 +77,21 @@ final class FileRangeInputStream extends InputStream {
     return (int) Math.max(0, Math.min(Integer.MAX_VALUE, Math.min(remaining, channel.size() - position)));
   }
 
+  /**
+   * A channel of the same file, open, after {@code channel} was found closed by someone else; this
+   * stream owns its channel, so nobody else can have: the failure stands.
+   */
+  protected FileChannel reopen(java.nio.channels.ClosedChannelException closed) throws IOException {
+    throw closed;
+  }
+
+  /** Done with the channel: closes it, since this stream owns it. */
+  protected void release() throws IOException {
+    channel.close();
+  }
+
   @Override
   public void close() throws IOException {
-    channel.close();
+    release();
   }
 }

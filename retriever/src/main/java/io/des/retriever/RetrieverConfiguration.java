@@ -5,6 +5,7 @@ import io.des.format.ReaderLimits;
 import io.des.routing.Router;
 import io.des.storage.BlobStore;
 import io.des.storage.BlobStores;
+import io.des.storage.LocalBlobStore;
 import io.des.storage.RetryingBlobStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -125,10 +126,11 @@ class RetrieverConfiguration {
 
   /** A store with the one retry layer on top and none in the S3 SDK below it. */
   private static RetryingBlobStore open(String location, URI endpoint, RetrieverProperties properties, MeterRegistry meters) {
-    BlobStore raw = BlobStores.open(location, b -> {
+    BlobStore opened = BlobStores.open(location, b -> {
       b.maxAttempts(1);
       return endpoint == null ? b : b.endpoint(endpoint);
     });
+    BlobStore raw = opened instanceof LocalBlobStore local ? local.keepingFilesOpen(properties.openFiles(), properties.openFileTtl()) : opened;
     RetryingBlobStore store = new RetryingBlobStore(raw, properties.retryAttempts(), properties.retryBackoff());
     FunctionCounter.builder("des.s3.retries", store, RetryingBlobStore::retries)
         .tag("backend", location.startsWith("s3://") ? "s3" : "local")

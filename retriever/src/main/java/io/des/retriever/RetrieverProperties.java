@@ -28,6 +28,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param socketWriteBuffer Tomcat's write buffer of each connection: a response that fits, headers
  *     included, leaves in one write (Tomcat's default of 8 KiB took two or three for the typical file
  *     of tens of KiB); default 32 KiB, held by every open connection
+ * @param openFiles shard files of a local store kept open between reads (a read is then one
+ *     {@code pread}, not a stat, an open, an fstat, a read and a close); 0 opens a file per read.
+ *     Give room for the shards read often; default 4096, each an open file descriptor
+ * @param openFileTtl how long a shard file stays open at most: a file deleted by a purge keeps its
+ *     disk space until then; default 60 s
  */
 @ConfigurationProperties("des.retriever")
 public record RetrieverProperties(
@@ -43,7 +48,9 @@ public record RetrieverProperties(
     java.time.Duration erasureWindow,
     Delete delete,
     org.springframework.util.unit.DataSize socketWriteBuffer,
-    java.time.Duration catalogTtl) {
+    java.time.Duration catalogTtl,
+    Integer openFiles,
+    java.time.Duration openFileTtl) {
 
   /**
    * {@code des.retriever.delete.*}.
@@ -91,6 +98,18 @@ public record RetrieverProperties(
     }
     if (catalogTtl.isNegative() || catalogTtl.isZero()) {
       throw new IllegalArgumentException("des.retriever.catalog-ttl must be positive, got " + catalogTtl);
+    }
+    if (openFiles == null) {
+      openFiles = 4096;
+    }
+    if (openFiles < 0) {
+      throw new IllegalArgumentException("des.retriever.open-files must be 0 or more, got " + openFiles);
+    }
+    if (openFileTtl == null) {
+      openFileTtl = java.time.Duration.ofSeconds(60);
+    }
+    if (openFileTtl.isNegative() || openFileTtl.isZero()) {
+      throw new IllegalArgumentException("des.retriever.open-file-ttl must be positive, got " + openFileTtl);
     }
     if (socketWriteBuffer == null) {
       socketWriteBuffer = org.springframework.util.unit.DataSize.ofKilobytes(32);

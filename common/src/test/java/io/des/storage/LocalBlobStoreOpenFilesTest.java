@@ -1,0 +1,99 @@
+package io.des.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** The local store with read handles kept open: the whole contract, and what keeping them open changes. */
+class LocalBlobStoreOpenFilesTest extends LocalBlobStoreTest {
+  @Override
+  protected BlobStore newStore() {
+    return new LocalBlobStore(dir.resolve("store")).keepingFilesOpen(4, Duration.ofMinutes(1));
+  }
+
+  private static byte[] content(int i) {
+    return ("blob number " + i + " ").repeat(100 + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aFileReadOnceIsReadThroughItsOpenHandleEvenIfAnotherProcessDeletesIt() throws Exception {
+    store.putExclusive(KEY, content(1));
+    assertThat(store.readRange(KEY, 0, 5)).isEqualTo(bytes("blob "));
+
+    Files.delete(((LocalBlobStore) store).root().resolve(KEY.key())); // as another process would
+
+    assertThat(store.readRange(KEY, 5, 6)).as("the open handle still reads it").isEqualTo(bytes("number"));
+    store.delete(KEY); // through the store: the handle is closed at once
+    assertThatThrownBy(() -> store.readRange(KEY, 0, 5)).isInstanceOf(BlobNotFoundException.class);
+  }
+
+  @Test
+  void aHandleIsClosedWithinItsTimeToLive() throws Exception {
+    BlobStore shortLived = new LocalBlobStore(dir.resolve("short")).keepingFilesOpen(4, Duration.ofMillis(100));
+    shortLived.putExclusive(KEY, content(2));
+    assertThat(shortLived.readRange(KEY, 0, 4)).isEqualTo(bytes("blob"));
+    Files.delete(dir.resolve("short").resolve(KEY.key()));
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      try {
+        shortLived.readRange(KEY, 0, 4);
+      } catch (BlobNotFoundException gone) {
+        break; // the handle was closed and the file is gone
+      }
+      assertThat(System.nanoTime()).as("closed within its time to live").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    shortLived.close();
+  }
+
+  @Test
+  void manyReadersOfMoreFilesThanHandlesAllGetTheirBytes() throws Exception {
+    int files = 12; // three times the handles: they are evicted and closed while others read
+    for (int i = 0; i < files; i++) {
+      store.putExclusive(BlobPath.of("shards/f" + i), content(i));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<Integer>> readers = new ArrayList<>();
+      for (int t = 0; t < 6; t++) {
+        int seed = t;
+        readers.add(pool.submit(() -> {
+          java.util.Random random = new java.util.Random(seed);
+          int checked = 0;
+          for (int n = 0; n < 2_000; n++) {
+            int i = random.nextInt(files);
+            byte[] expected = content(i);
+            int offset = random.nextInt(expected.length - 64);
+            BlobPath path = BlobPath.of("shards/f" + i);
+            byte[] got;
+            if (n % 2 == 0) {
+              got = store.readRange(path, offset, 64);
+            } else {
+              try (InputStream in = store.openRange(path, offset, 64)) {
+                got = in.readAllBytes();
+              }
+            }
+            assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(expected, offset, offset + 64));
+            checked++;
+          }
+          return checked;
+        }));
+      }
+      for (Future<Integer> r : readers) {
+        assertThat(r.get()).isEqualTo(2_000);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
