@@ -39,6 +39,7 @@ public final class Archive {
   private final ReaderLimits limits;
   private final Cache<String, ShardIndex> indexes;
   private final Cache<ShardKey, CachedCatalog> catalogs;
+  private final long catalogTtlNanos;
 
   /** How long a reader trusts a key's catalog before reading it again. */
   public static final Duration DEFAULT_CATALOG_TTL = Duration.ofSeconds(5);
@@ -62,7 +63,8 @@ public final class Archive {
    */
   public Archive(BlobStore store, int nBits, ShardCatalog.Uncataloged uncataloged, ReaderLimits limits, long indexCacheBytes,
       Duration catalogTtl) {
-    this.catalogs = Caffeine.newBuilder().expireAfterWrite(catalogTtl).maximumSize(100_000).build();
+    this.catalogs = Caffeine.newBuilder().maximumSize(100_000).build(); // aged by locateIn, which refreshes in place
+    this.catalogTtlNanos = catalogTtl.toNanos();
     this.store = store;
     this.router = new Router(nBits);
     this.catalog = new ShardCatalog(store, uncataloged);
@@ -237,17 +239,21 @@ public final class Archive {
   public Optional<Located> locateIn(ShardKey key, String uid) throws IOException {
     CachedCatalog cached = catalogs.getIfPresent(key);
     if (cached == null) {
-      cached = loadCatalog(key);
+      cached = loadCatalog(key, null);
+    } else if (System.nanoTime() - cached.loadedNanos() >= catalogTtlNanos) {
+      cached = loadCatalog(key, cached);
     }
     Optional<Located> found = search(cached.state(), uid);
     if (found.isEmpty() && System.nanoTime() - cached.loadedNanos() >= MISS_RELOAD_NANOS) {
-      found = search(loadCatalog(key).state(), uid); // perhaps packed since we looked
+      found = search(loadCatalog(key, cached).state(), uid); // perhaps packed since we looked
     }
     return found;
   }
 
-  private CachedCatalog loadCatalog(ShardKey key) throws IOException {
-    CachedCatalog fresh = new CachedCatalog(catalog.load(key), System.nanoTime());
+  /** Loads the key's catalog, or refreshes the one loaded before (one probe when unchanged). */
+  private CachedCatalog loadCatalog(ShardKey key, CachedCatalog before) throws IOException {
+    CatalogState state = before == null ? catalog.load(key) : catalog.refresh(before.state());
+    CachedCatalog fresh = new CachedCatalog(state, System.nanoTime());
     catalogs.put(key, fresh);
     return fresh;
   }

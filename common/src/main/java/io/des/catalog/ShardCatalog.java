@@ -93,6 +93,21 @@ public final class ShardCatalog {
         state = null; // only a hint: probe from the first generation instead
       }
     }
+    return probeFrom(key, state);
+  }
+
+  /**
+   * The newest generation of the key of {@code known}, a state loaded earlier: the generations after
+   * it are probed, which costs one missing read when nothing changed (generations are contiguous
+   * and never deleted, so none can be skipped). A state without a generation (a key that had no
+   * catalog) is loaded afresh.
+   */
+  public CatalogState refresh(CatalogState known) throws IOException {
+    return known.generation() == 0 ? load(known.key()) : probeFrom(known.key(), known);
+  }
+
+  /** The newest generation after {@code state} (null: from the first), or the listing/empty state for a key without one. */
+  private CatalogState probeFrom(ShardKey key, CatalogState state) throws IOException {
     long generation = state == null ? 0 : state.generation();
     while (true) {
       BlobPath next = generationPath(key, generation + 1);

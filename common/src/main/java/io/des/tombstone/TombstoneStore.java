@@ -53,12 +53,22 @@ public final class TombstoneStore {
 
   /** The SHA-256 of the uid's UTF-8 bytes, in lower-case hex: the name of its records. */
   public static String uidHash(String uid) {
+    MessageDigest sha = SHA256.get(); // digest() resets it for the next call
+    return HEX.formatHex(sha.digest(uid.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static final HexFormat HEX = HexFormat.of();
+  /** One digest per thread: looking the algorithm up costs more than hashing a uid (every read hashes one). */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(uid.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
+  });
+
+  static {
+    SHA256.get(); // fail at class load, not on a request, if the JVM lacks it
   }
 
   /** The folder of one key's records, relative to {@link #TOMBSTONES} or {@link #ERASURES}. */

@@ -60,6 +60,29 @@ class ArchiveReadCostTest {
   }
 
   @Test
+  void aCatalogPastItsTtlIsRefreshedWithOneProbe() throws Exception {
+    FaultyBlobStore store = packed("100", "356");
+    Archive reader = Archive.open(store, null, ReaderLimits.DEFAULTS, java.time.Duration.ofMillis(50));
+    reader.locate("100", DAY);
+    Thread.sleep(100);
+
+    store.reset();
+    reader.locate("356", DAY);
+    assertThat(store.reads()).as("the next generation's probe, which finds none").isEqualTo(1);
+    assertThat(store.stats()).as("the tombstone probe").isEqualTo(1);
+
+    // A generation committed meanwhile (here: another shard packed into the key) is found by the probe.
+    Path p = Files.writeString(tmp.resolve("612"), "later");
+    try (Packer packer = new Packer(Archive.open(store, null, ReaderLimits.DEFAULTS), PackOptions.defaults(8), PackListener.NONE)) {
+      packer.pack(List.of(new SourceFile("612", DAY, -1, p, "612")));
+    }
+    Thread.sleep(100);
+    store.reset();
+    assertThat(reader.locate("612", DAY).shard().read("612")).asString(StandardCharsets.UTF_8).isEqualTo("later");
+    assertThat(store.lists()).isZero();
+  }
+
+  @Test
   void theIndexCacheIsBoundedInBytes() throws Exception {
     String[] uids = new String[40];
     for (int i = 0; i < uids.length; i++) {
