@@ -3,10 +3,13 @@
 # workers; bin/des fleet up) against single-process `des pack` of the same dataset into the same
 # S3Proxy, in the same sitting, runs alternating. Also reports the cost of one checkpoint.
 #
-# Usage: bench/fleet-vs-pack.sh [--files N] [--seed S] [--runs N] [--workers N]
+# Usage: bench/fleet-vs-pack.sh [--files N] [--seed S] [--runs N] [--workers N] [--warmup N]
 #   --files N     dataset size (default 100000, bench/data/dataset-100k; generated once)
 #   --runs N      runs per side, alternating (default 2); the table shows the median
 #   --workers N   fleet workers (default 2)
+#   --warmup N    before anything is timed, the fleet packs N files of the dataset dated 2000-01-01
+#                 (other shard keys), untimed: the fleet's JVMs and S3Proxy are long-running
+#                 services, warm in production; `des pack` is a new JVM each run (default 5000, 0: none)
 # The fleet's run time is from the moment the dataset appears in the landing folder (one rename of
 # a staged copy) until the landing folder is empty and the ledger has nothing pending or running;
 # starting the fleet is not counted. `des pack` is timed as a command.
@@ -19,13 +22,15 @@ FILES=100000
 SEED=42
 RUNS=2
 WORKERS=2
+WARMUP=5000
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --files) FILES=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --workers) WORKERS=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -124,6 +129,20 @@ run_fleet() {
   awk -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", e - s}'
 }
 
+# warm_up: the fleet packs WARMUP files of the dataset, redated so they land in other shard keys
+warm_up() {
+  local stage=$WORK/stage-warmup before
+  rm -rf "$stage"
+  mkdir -p "$stage"
+  (cd "$DATA" && find . -type f | sort | awk -v n="$WARMUP" 'NR <= n' | xargs -d '\n' cp --parents -t "$stage")
+  find "$stage" -type f -exec touch -d '2000-01-01T12:00:00Z' {} +
+  before=$(status | json 'd["files"]["packed"]')
+  mv "$stage" "$LANDING/files/warmup-$STAMP"
+  while [[ $(status | json "d['files']['packed'] - $before") -lt $WARMUP ]]; do sleep 1; done
+  echo "  warm-up: $WARMUP files packed by the fleet (not timed)" | tee -a "$LOG"
+}
+if [[ $WARMUP -gt 0 ]]; then warm_up; fi
+
 RESULTS=$WORK/results.tsv
 CPU=$WORK/cpu.tsv
 : > "$RESULTS"
@@ -149,7 +168,7 @@ jobs_done=$(status | json 'd["jobs"]["done"]')
   echo "# fleet-vs-pack, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB; $(java -version 2>&1 | head -1); git $(git rev-parse --short HEAD)."
-  echo "Dataset: \`$DATA\`, $INPUT_FILES files, $INPUT_BYTES bytes. Fleet: 1 coordinator, $WORKERS workers, Kafka, S3Proxy (filesystem), Redis, all on this machine."
+  echo "Dataset: \`$DATA\`, $INPUT_FILES files, $INPUT_BYTES bytes. Fleet: 1 coordinator, $WORKERS workers, Kafka, S3Proxy (filesystem), Redis, all on this machine; warm-up: $WARMUP files packed by the fleet before the timed runs."
   echo
   echo "| side | run | seconds | files/s | MB/s | load at start |"
   echo "|---|---|---|---|---|---|"
