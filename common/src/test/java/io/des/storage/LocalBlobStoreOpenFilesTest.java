@@ -57,6 +57,28 @@ class LocalBlobStoreOpenFilesTest extends LocalBlobStoreTest {
   }
 
   @Test
+  void aReaderInterruptedMidReadClosesTheSharedFileAndTheOthersOpenItAgain() throws Exception {
+    byte[] content = content(3);
+    store.putExclusive(KEY, content);
+    try (InputStream open = store.openRange(KEY, 0, content.length)) {
+      byte[] head = open.readNBytes(10);
+
+      // Another reader of the same file is interrupted: the JDK closes the channel it shares.
+      Thread interrupted = new Thread(() -> {
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> store.readRange(KEY, 0, 4)).isInstanceOf(java.io.IOException.class);
+      });
+      interrupted.start();
+      interrupted.join();
+
+      byte[] rest = open.readAllBytes(); // finds it closed, opens the file again, goes on
+      assertThat(head.length + rest.length).isEqualTo(content.length);
+      assertThat(rest).isEqualTo(java.util.Arrays.copyOfRange(content, 10, content.length));
+    }
+    assertThat(store.readRange(KEY, 0, 4)).as("and later readers too").isEqualTo(bytes("blob"));
+  }
+
+  @Test
   void manyReadersOfMoreFilesThanHandlesAllGetTheirBytes() throws Exception {
     int files = 12; // three times the handles: they are evicted and closed while others read
     for (int i = 0; i < files; i++) {
