@@ -158,7 +158,7 @@ public final class Repacker {
     Set<String> tombstoned = archive.tombstones().hashes(key);
     ShardIndex index = archive.shard(shard).index();
     ShardCopier copier = new ShardCopier(archive.store(), archive.limits(), options, key, tombstoned, keptBigFiles(shard, index, tombstoned));
-    Written written = write(key, shard, index, copier, state, true, listener);
+    Written written = write(key, shard, index, copier, state, true, 0, listener);
     ShardCopier.Outcome copied = written.copied();
     ShardSummary summary = written.summary();
     LiveShard replacement = summary == null ? null : new LiveShard(written.name().fileName(), summary.shardBytes(), summary.entries());
@@ -176,14 +176,9 @@ public final class Repacker {
    *
    * @param inPlace let the copy append runs of entries without reading them (see {@link ShardCopier#copy});
    *     if the new version then fails its verification, it is deleted and written again without
+   * @param above a revision number the new version must exceed (one that failed), 0 for none
    * @throws RepackVerificationException if the new version does not verify; it is deleted
    */
-  private Written write(ShardKey key, String shard, ShardIndex index, ShardCopier copier, CatalogState state, boolean inPlace,
-      RepackListener listener) throws IOException {
-    return write(key, shard, index, copier, state, inPlace, 0, listener);
-  }
-
-  /** @param above a revision number the new version must exceed (one that failed), 0 for none */
   private Written write(ShardKey key, String shard, ShardIndex index, ShardCopier copier, CatalogState state, boolean inPlace,
       int above, RepackListener listener) throws IOException {
     ShardName next = nextRevision(ShardName.parse(shard).orElseThrow(), state);

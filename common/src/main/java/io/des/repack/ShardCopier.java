@@ -155,7 +155,7 @@ final class ShardCopier {
         if (drops(e, tombstoned, keptBigFiles)) {
           dropped++;
         } else if (inPlace && !e.isBigFile() && e.expectedStoredCrc32c() != IndexEntry.NO_CHECKSUM) {
-          drainWindow(0);
+          drainWindow(true);
           if (!run.isEmpty()) {
             IndexEntry last = run.get(run.size() - 1);
             if (last.offset() + last.length() != e.offset()) {
@@ -175,11 +175,11 @@ final class ShardCopier {
             window.add(p);
             held += p.bytes();
           }
-          drainWindow(1);
+          drainWindow(false);
         }
       }
       flushRun();
-      drainWindow(0);
+      drainWindow(true);
       return new Outcome(kept, dropped, corrupt, repaired, inPlaceCount, problems, storedCrc32c);
     }
 
@@ -198,14 +198,14 @@ final class ShardCopier {
       run.clear();
     }
 
-    /** Writes entries read ahead until the window is below its limits ({@code room} 0: empties it). */
-    private void drainWindow(int room) throws IOException {
-      while (!window.isEmpty() && (room == 0 || window.size() > AHEAD_ENTRIES - room || held >= AHEAD_BYTES)) {
-        write(window.poll());
+    /** Writes entries read ahead: all of them, or until the window is below its limits again. */
+    private void drainWindow(boolean all) throws IOException {
+      while (!window.isEmpty() && (all || window.size() >= AHEAD_ENTRIES || held >= AHEAD_BYTES)) {
+        writePending(window.poll());
       }
     }
 
-    private void write(Pending head) throws IOException {
+    private void writePending(Pending head) throws IOException {
       held -= head.bytes();
       IndexEntry e = head.entry();
       if (e.isBigFile()) {
@@ -246,7 +246,7 @@ final class ShardCopier {
       if (content == null) {
         writer.addCopy(e, e.codec(), stored, 0, stored.length, storedCrc); // the stored bytes, verbatim, checked above
       } else {
-        storedCrc = ShardCopier.this.write(writer, e, stored, content);
+        storedCrc = write(writer, e, stored, content);
       }
       storedCrc32c.put(e.uid(), storedCrc);
       kept++;

@@ -41,12 +41,13 @@ public interface BlobStore extends Closeable {
 
   /** Reads exactly {@code length} bytes at {@code offset}; same contract as {@link #openRange}. */
   default byte[] readRange(BlobPath path, long offset, int length) throws IOException {
+    byte[] bytes = new byte[length]; // read in place: readNBytes(int) would read 8 KiB pieces and join them
     try (InputStream in = openRange(path, offset, length)) {
-      byte[] bytes = in.readNBytes(length);
-      if (bytes.length != length) {
+      int read = in.readNBytes(bytes, 0, length);
+      if (read != length) {
         throw new StorageException(
             "Short read of " + path + " in " + describe() + ": wanted " + length + " bytes at offset "
-                + offset + ", got " + bytes.length);
+                + offset + ", got " + read);
       }
       return bytes;
     }

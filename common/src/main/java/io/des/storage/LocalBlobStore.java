@@ -140,31 +140,6 @@ public final class LocalBlobStore implements BlobStore {
   }
 
   @Override
-  public byte[] readRange(BlobPath path, long offset, int length) throws IOException {
-    if (openFiles == null) {
-      return BlobStore.super.readRange(path, offset, length);
-    }
-    BlobRanges.checkRange(path, offset, length);
-    Path file = file(path);
-    OpenFiles.Handle handle = openFiles.acquire(file, () -> openForRead(path));
-    if (BlobRanges.beyondEnd(offset, length, handle.size())) {
-      handle.release();
-      throw BlobRanges.rangeBeyondEnd(describe(), path, offset, length, handle.size());
-    }
-    byte[] bytes = new byte[length];
-    try (InputStream in = openFiles.stream(file, () -> openForRead(path), handle, offset, length)) {
-      if (in.readNBytes(bytes, 0, length) != length) {
-        throw new StorageException("Blob " + path + " in " + describe() + " shrank while it was read");
-      }
-    } catch (StorageException e) {
-      throw e;
-    } catch (IOException e) {
-      throw failure("read", path, e);
-    }
-    return bytes;
-  }
-
-  @Override
   public Tail readTail(BlobPath path, int length) throws IOException {
     BlobRanges.checkTailLength(path, length);
     try (FileChannel channel = openForRead(path)) {

@@ -38,10 +38,11 @@ class LocalBlobStoreOpenFilesTest extends LocalBlobStoreTest {
 
   @Test
   void aHandleIsClosedWithinItsTimeToLive() throws Exception {
-    BlobStore shortLived = new LocalBlobStore(dir.resolve("short")).keepingFilesOpen(4, Duration.ofMillis(100));
+    BlobStore shortLived = new LocalBlobStore(dir.resolve("short")).keepingFilesOpen(4, Duration.ofSeconds(1));
     shortLived.putExclusive(KEY, content(2));
     assertThat(shortLived.readRange(KEY, 0, 4)).isEqualTo(bytes("blob"));
     Files.delete(dir.resolve("short").resolve(KEY.key()));
+    assertThat(shortLived.readRange(KEY, 0, 4)).as("still open, within its time to live").isEqualTo(bytes("blob"));
 
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (true) {
