@@ -29,6 +29,20 @@ public interface JobLedger {
    */
   boolean offer(String jobId, String shardKey, long files, long bytes);
 
+  /** A job to {@link #offerAll offer}, with the arguments of {@link #offer}. */
+  record Offer(String jobId, String shardKey, long files, long bytes) {}
+
+  /**
+   * {@link #offer} of each job, in order, in as few round trips as the backend allows (a scan
+   * offers one job per shard key: thousands when a backlog arrives). Each offer is atomic on its
+   * own; the whole list is not a transaction.
+   *
+   * @return for each offer, whether the caller publishes it
+   */
+  default List<Boolean> offerAll(List<Offer> offers) {
+    return offers.stream().map(o -> offer(o.jobId(), o.shardKey(), o.files(), o.bytes())).toList();
+  }
+
   /**
    * Takes back an offer whose publish failed, so a later scan offers it again. Only from PENDING:
    * in any other state, or for an unknown job, nothing changes.

@@ -24,6 +24,8 @@ import org.redisson.client.codec.StringCodec;
  * calls instead of falling on a scan.
  */
 public final class RedisJobLedger implements JobLedger {
+  private static final int OFFERS_PER_SCRIPT = 500;
+
   private final RScript script;
   private final String base;
   private final String retentionMillis;
@@ -47,6 +49,33 @@ public final class RedisJobLedger implements JobLedger {
     long offered = run("offer job " + jobId, jobId, RedisLedgerScripts.OFFER, ReturnType.LONG,
         jobId, shardKey, Long.toString(files), Long.toString(bytes));
     return offered == 1;
+  }
+
+  /**
+   * One script per {@value #OFFERS_PER_SCRIPT} offers: a round trip each instead of one per job,
+   * while no script holds Redis (single-threaded) for more than a few milliseconds.
+   */
+  @Override
+  public List<Boolean> offerAll(List<Offer> offers) {
+    List<Boolean> offered = new ArrayList<>(offers.size());
+    for (int from = 0; from < offers.size(); from += OFFERS_PER_SCRIPT) {
+      List<Offer> chunk = offers.subList(from, Math.min(offers.size(), from + OFFERS_PER_SCRIPT));
+      String[] args = new String[4 * chunk.size()];
+      for (int i = 0; i < chunk.size(); i++) {
+        Offer o = chunk.get(i);
+        JobLedgerRules.checkJob(o.jobId(), o.shardKey(), o.files(), o.bytes());
+        args[4 * i] = o.jobId();
+        args[4 * i + 1] = o.shardKey();
+        args[4 * i + 2] = Long.toString(o.files());
+        args[4 * i + 3] = Long.toString(o.bytes());
+      }
+      List<Object> results = run("offer " + chunk.size() + " jobs from " + chunk.get(0).jobId(), chunk.get(0).jobId(),
+          RedisLedgerScripts.OFFER_ALL, ReturnType.LIST, args);
+      for (Object r : results) {
+        offered.add(((Number) r).longValue() == 1);
+      }
+    }
+    return offered;
   }
 
   @Override

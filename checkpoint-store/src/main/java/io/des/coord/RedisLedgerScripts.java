@@ -60,6 +60,22 @@ final class RedisLedgerScripts {
       return 1
       """;
 
+  /** ARGV[3..] id, shard key, files, bytes of each job in turn; returns 1 or 0 for each, as OFFER. */
+  static final String OFFER_ALL = COMMON + """
+      local offered = {}
+      for i = 3, #ARGV, 4 do
+        local state = current(ARGV[i])[1]
+        if state and state ~= 'DONE' then
+          offered[#offered + 1] = 0
+        else
+          if state then leave(ARGV[i]) end
+          enter(ARGV[i], 'PENDING', ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], '', '')
+          offered[#offered + 1] = 1
+        end
+      end
+      return offered
+      """;
+
   /** ARGV[3] id, ARGV[4] the only state it may be in; returns 1 if forgotten. */
   static final String FORGET_IN_STATE = COMMON + """
       if current(ARGV[3])[1] ~= ARGV[4] then return 0 end

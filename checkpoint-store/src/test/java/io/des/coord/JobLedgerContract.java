@@ -206,6 +206,48 @@ public abstract class JobLedgerContract {
   }
 
   @Test
+  void offerAllOffersEachJobAsOfferWould() {
+    ledger.offer("pending", "k1", 1, 10);
+    ledger.offer("running", "k2", 1, 10);
+    ledger.running("running", "k2", 1, 10, "w1");
+    ledger.offer("done", "k3", 2, 20);
+    ledger.done("done", "1 shard");
+    ledger.offer("failed", "k4", 1, 10);
+    ledger.failed("failed", "boom");
+
+    List<Boolean> offered = ledger.offerAll(List.of(
+        new JobLedger.Offer("new", "k5", 4, 40),
+        new JobLedger.Offer("pending", "k1", 1, 10),
+        new JobLedger.Offer("running", "k2", 1, 10),
+        new JobLedger.Offer("done", "k3", 2, 20),
+        new JobLedger.Offer("failed", "k4", 1, 10),
+        new JobLedger.Offer("new", "k5", 4, 40)));
+
+    assertThat(offered).containsExactly(true, false, false, true, false, false);
+    assertThat(ledger.get("new").orElseThrow()).usingRecursiveComparison().ignoringFields("since")
+        .isEqualTo(new JobRecord("new", "k5", JobState.PENDING, 4, 40, "", "", null));
+    assertThat(ledger.get("done").orElseThrow().state()).isEqualTo(JobState.PENDING);
+    assertThat(ledger.counts()).isEqualTo(new JobCounts(3, 1, 0, 1, 7, 1, 0, 1, 70, 10, 0, 10));
+  }
+
+  @Test
+  void offerAllTakesABacklogLargerThanOneRoundTrip() {
+    List<JobLedger.Offer> offers = new ArrayList<>();
+    for (int i = 0; i < 1_234; i++) {
+      offers.add(new JobLedger.Offer("job-" + i, "key-" + i, 1, 100));
+    }
+    ledger.offer("job-700", "key-700", 1, 100);
+
+    List<Boolean> offered = ledger.offerAll(offers);
+
+    assertThat(offered).hasSize(1_234);
+    assertThat(offered.indexOf(false)).isEqualTo(700);
+    assertThat(offered.lastIndexOf(false)).isEqualTo(700);
+    assertThat(ledger.counts().pendingJobs()).isEqualTo(1_234);
+    assertThat(ledger.get("job-1233").orElseThrow().shardKey()).isEqualTo("key-1233");
+  }
+
+  @Test
   void runningTellsTheStateBeforeSoOnlyOneRunIsTheFirst() {
     ledger.offer("a", "k", 1, 10);
 

@@ -151,6 +151,10 @@ class Leadership {
       Planner.ScanReport report = Timer.builder("des.coordinator.scan").tag("source", source).register(meters)
           .recordCallable(() -> planner.scan(election::isLeader));
       lastScans.put(source, report);
+      if (report.published() > 0) {
+        log.info("Scan of {}: {} files waiting in {} keys ({} busy), {} jobs published; source read in {} ms, scan took {} ms",
+            source, report.filesSeen(), report.keys(), report.busyKeys(), report.published(), report.read().toMillis(), report.took().toMillis());
+      }
       meters.counter("des.coordinator.jobs.published", "source", source).increment(report.published());
       meters.counter("des.coordinator.file.problems", "source", source).increment(report.problems().size());
       lastErrors.remove(source);
@@ -227,6 +231,7 @@ class Leadership {
     scan.put("keys", r.keys());
     scan.put("published", r.published());
     scan.put("keys_busy", r.busyKeys());
+    scan.put("read_ms", r.read().toMillis());
     scan.put("took_ms", r.took().toMillis());
     scan.put("problems", r.problems().size());
     scan.put("first_problems", r.problems().stream().limit(20).map(Object::toString).toList());

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +37,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 final class Planner {
   private static final Logger log = LoggerFactory.getLogger(Planner.class);
   private static final int ACTIVE_LIMIT = 1_000_000;
+  /** Jobs offered to the ledger in one call before their sends start. */
+  static final int OFFERS_PER_ROUND_TRIP = 256;
 
   private final FileSource source;
   private final JobLedger ledger;
@@ -68,9 +71,10 @@ final class Planner {
    * @param filesSeen valid files waiting
    * @param pending records the scan read, valid or not (files seen plus the source's problems)
    * @param oldest created_at of the oldest unpacked file, or null when none is waiting
+   * @param read the part of {@code took} spent reading the source
    */
   record ScanReport(String source, Instant at, long filesSeen, long pending, long bytesSeen, int keys, int published,
-      int alreadyKnown, int busyKeys, List<InputProblem> problems, Instant oldest, Duration took) {}
+      int alreadyKnown, int busyKeys, List<InputProblem> problems, Instant oldest, Duration read, Duration took) {}
 
   ScanReport scan(BooleanSupplier leading) throws IOException, InterruptedException {
     long start = System.nanoTime();
@@ -79,6 +83,7 @@ final class Planner {
     // recorded done, so its key is either skipped here or its files are already gone from the scan.
     Set<String> active = activeKeys();
     FileSource.Scan scan = source.scan(maxFilesPerScan);
+    Duration read = Duration.ofNanos(System.nanoTime() - start);
     List<InputProblem> problems = new ArrayList<>(scan.problems());
     long pending = scan.files().size() + scan.problems().size();
     Map<ShardKey, List<JobFile>> byKey = new TreeMap<>(Comparator.comparing(ShardKey::toString));
@@ -88,30 +93,60 @@ final class Planner {
       bytes += f.size();
     }
     int published = 0, known = 0, busy = 0;
-    for (Map.Entry<ShardKey, List<JobFile>> e : byKey.entrySet()) {
-      if (active.contains(e.getKey().toString())) {
-        busy++;
-        continue;
+    JobPublisher publisher = new JobPublisher(kafka, ledger);
+    Iterator<Map.Entry<ShardKey, List<JobFile>>> keys = byKey.entrySet().iterator();
+    try {
+      chunks:
+      while (keys.hasNext()) {
+        // Planned, offered and sent a chunk at a time, so that the first jobs reach the workers
+        // while the rest of a large backlog is still being planned.
+        List<PackJob> chunk = new ArrayList<>(OFFERS_PER_ROUND_TRIP);
+        while (keys.hasNext() && chunk.size() < OFFERS_PER_ROUND_TRIP) {
+          Map.Entry<ShardKey, List<JobFile>> e = keys.next();
+          if (active.contains(e.getKey().toString())) {
+            busy++;
+          } else {
+            chunk.add(jobs.plan(e.getKey(), withoutDuplicates(e.getValue(), problems)).get(0));
+          }
+        }
+        if (chunk.isEmpty()) {
+          break;
+        }
+        if (!leading.getAsBoolean()) {
+          log.warn("No longer the leader: stopping this scan before offering {}", chunk.get(0).jobId());
+          break;
+        }
+        List<Boolean> offered = ledger.offerAll(chunk.stream()
+            .map(job -> new JobLedger.Offer(job.jobId(), job.key().toString(), job.files().size(), job.bytes()))
+            .toList());
+        for (int i = 0; i < chunk.size(); i++) {
+          PackJob job = chunk.get(i);
+          if (!offered.get(i)) {
+            known++;
+            continue;
+          }
+          if (!leading.getAsBoolean()) {
+            // Offered, not published: the next leader finds these stranded and releases them
+            // (StrandedJobs); withdrawing them here could race with its offers of the same ids.
+            log.warn("No longer the leader: stopping this scan before publishing {}", job.jobId());
+            break chunks;
+          }
+          publisher.send(topic, job.key().toString(), job.jobId(), JobCodec.write(job));
+          published++;
+        }
       }
-      List<JobFile> files = withoutDuplicates(e.getValue(), problems);
-      PackJob job = jobs.plan(e.getKey(), files).get(0);
-      if (!leading.getAsBoolean()) {
-        log.warn("No longer the leader: stopping this scan before publishing {}", job.jobId());
-        break;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      // The sends already started still settle: a failed one's offer is withdrawn, not stranded.
+      try {
+        publisher.flush();
+      } catch (IOException | RuntimeException also) {
+        e.addSuppressed(also);
       }
-      if (!ledger.offer(job.jobId(), job.key().toString(), job.files().size(), job.bytes())) {
-        known++;
-        continue;
-      }
-      publish(job);
-      published++;
+      throw e;
     }
+    publisher.flush();
     return new ScanReport(source.name(), at, scan.files().size(), pending, bytes, byKey.size(), published, known, busy, problems, scan.oldest(),
-        Duration.ofNanos(System.nanoTime() - start));
-  }
-
-  private void publish(PackJob job) throws InterruptedException, IOException {
-    new JobPublisher(kafka, ledger).publish(topic, job.key().toString(), job.jobId(), JobCodec.write(job));
+        read, Duration.ofNanos(System.nanoTime() - start));
   }
 
   /** Keys with a job pending or running: their next job waits for it. */
