@@ -484,6 +484,10 @@ transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
+# The log cleaner's dedupe buffer is 128 MiB by default, half the broker's 256 MiB heap: a start
+# with other allocations in flight ran out of heap (OutOfMemoryError in LogCleaner's startup).
+# The compacted topics here (consumer offsets) are small.
+log.cleaner.dedupe.buffer.size=16777216
 EOF
   cat >"$kdir/log4j2.properties" <<'EOF'
 status = warn
