@@ -549,7 +549,15 @@ start_app() {
       "--des.redis.address=redis://$HOST:${CFG[REDIS_PORT]}" "--des.n-bits=$N_BITS")
     case "$name" in
       coordinator-*) args+=("--des.coordinator.landing=$LANDING") ;;
-      worker-*) args+=("--des.worker.id=$name") ;;
+      worker-*)
+        args+=("--des.worker.id=$name")
+        # One machine cannot scale out, and one job at a time leaves a worker waiting on round trips:
+        # each worker takes several jobs at once, together one per partition of the jobs topic (6)
+        # (docs/performance.md). SPRING_KAFKA_LISTENER_CONCURRENCY in the environment overrides it.
+        if [[ -z ${SPRING_KAFKA_LISTENER_CONCURRENCY:-} ]]; then
+          args+=("--spring.kafka.listener.concurrency=$((CFG[WORKERS] >= 6 ? 1 : 6 / CFG[WORKERS]))")
+        fi
+        ;;
     esac
   fi
   spawn "$name" "$port" env "AWS_ACCESS_KEY_ID=$S3_KEY" "AWS_SECRET_ACCESS_KEY=$S3_SECRET" "AWS_REGION=$S3_REGION" \
