@@ -45,10 +45,7 @@ public final class RedisJobLedger implements JobLedger {
 
   @Override
   public boolean offer(String jobId, String shardKey, long files, long bytes) {
-    JobLedgerRules.checkJob(jobId, shardKey, files, bytes);
-    long offered = run("offer job " + jobId, jobId, RedisLedgerScripts.OFFER, ReturnType.LONG,
-        jobId, shardKey, Long.toString(files), Long.toString(bytes));
-    return offered == 1;
+    return offerAll(List.of(new Offer(jobId, shardKey, files, bytes))).get(0);
   }
 
   /**
@@ -69,7 +66,8 @@ public final class RedisJobLedger implements JobLedger {
         args[4 * i + 2] = Long.toString(o.files());
         args[4 * i + 3] = Long.toString(o.bytes());
       }
-      List<Object> results = run("offer " + chunk.size() + " jobs from " + chunk.get(0).jobId(), chunk.get(0).jobId(),
+      String what = chunk.size() == 1 ? "offer job " + chunk.get(0).jobId() : "offer " + chunk.size() + " jobs from " + chunk.get(0).jobId();
+      List<Object> results = run(what, chunk.get(0).jobId(),
           RedisLedgerScripts.OFFER_ALL, ReturnType.LIST, args);
       for (Object r : results) {
         offered.add(((Number) r).longValue() == 1);

@@ -51,16 +51,10 @@ final class RedisLedgerScripts {
       end
       """;
 
-  /** ARGV[3..6] id, shard key, files, bytes; returns 1 if recorded (unknown or DONE before). */
-  static final String OFFER = COMMON + """
-      local state = current(ARGV[3])[1]
-      if state and state ~= 'DONE' then return 0 end
-      if state then leave(ARGV[3]) end
-      enter(ARGV[3], 'PENDING', ARGV[4], ARGV[5], ARGV[6], '', '')
-      return 1
-      """;
-
-  /** ARGV[3..] id, shard key, files, bytes of each job in turn; returns 1 or 0 for each, as OFFER. */
+  /**
+   * ARGV[3..] id, shard key, files, bytes of each job in turn; returns for each 1 if recorded
+   * (unknown or DONE before), else 0. Single offers use it too, with one job.
+   */
   static final String OFFER_ALL = COMMON + """
       local offered = {}
       for i = 3, #ARGV, 4 do
