@@ -71,7 +71,7 @@ public final class ShardCatalog {
   }
 
   static BlobPath generationPath(ShardKey key, long generation) {
-    return BlobPath.of(folder(key) + "/" + String.format("%010d", generation) + ".json");
+    return BlobPath.of(folder(key) + "/" + ShardName.zeroPadded(generation, 10) + ".json");
   }
 
   static BlobPath headPath(ShardKey key) {

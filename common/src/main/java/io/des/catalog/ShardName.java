@@ -34,8 +34,17 @@ public record ShardName(ShardKey key, int seq, int revision) implements Comparab
   }
 
   public String fileName() {
-    String base = key.dateDir() + "_" + key.shardHex() + "_" + String.format("%04d", seq);
-    return revision == 1 ? base + ".des" : base + String.format("_R%03d", revision) + ".des";
+    String base = key.dateDir() + "_" + key.shardHex() + "_" + zeroPadded(seq, 4);
+    return revision == 1 ? base + ".des" : base + "_R" + zeroPadded(revision, 3) + ".des";
+  }
+
+  /**
+   * {@code String.format("%0<width>d", value)} for a value of at least 0, without the formatter
+   * (which was a fifth of a packing thread's own CPU, for names made once per shard).
+   */
+  static String zeroPadded(long value, int width) {
+    String digits = Long.toString(value);
+    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
   }
 
   /** Parses a file name (no folder); empty when it is not a shard name. */
