@@ -64,28 +64,38 @@ final class BigJob {
 
   /** Lands the files in {@code tmp/landing/files} and plans their one job. */
   static PackJob land(Path tmp) throws Exception {
+    return land(tmp, "big-", DAY, FILES);
+  }
+
+  /** Lands {@code count} files named {@code prefix<n>}, created on {@code day}, all of one shard key, and plans their job. */
+  static PackJob land(Path tmp, String prefix, CreatedAt day, int count) throws Exception {
     Router router = new Router(8);
-    ShardKey key = router.route("big-0", DAY);
+    ShardKey key = router.route(prefix + 0, day);
     Path files = Files.createDirectories(tmp.resolve("landing/files"));
     List<JobFile> jobFiles = new ArrayList<>();
-    for (int i = 0; jobFiles.size() < FILES; i++) {
-      String uid = "big-" + i;
-      if (router.route(uid, DAY).equals(key)) {
+    for (int i = 0; jobFiles.size() < count; i++) {
+      String uid = prefix + i;
+      if (router.route(uid, day).equals(key)) {
         Path p = files.resolve(uid);
         Files.write(p, content(uid));
-        jobFiles.add(new JobFile(uid, DAY, SIZE, p.toAbsolutePath().toString()));
+        jobFiles.add(new JobFile(uid, day, SIZE, p.toAbsolutePath().toString()));
       }
     }
     return new JobPlanner(8, SourceKind.LANDING, 1L << 30, 5000).plan(key, jobFiles).get(0);
   }
 
   void publish(PackJob job) throws Exception {
+    publish(job, null);
+  }
+
+  /** Publishes to a given partition of the jobs topic (null: by the job's key, as the coordinator does). */
+  void publish(PackJob job, Integer partition) throws Exception {
     Map<String, Object> config = Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fleet.kafka.getBrokersAsString(),
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
-      ProducerRecord<String, byte[]> record = new ProducerRecord<>("des.pack-jobs", job.key().toString(), JobCodec.write(job));
+      ProducerRecord<String, byte[]> record = new ProducerRecord<>("des.pack-jobs", partition, job.key().toString(), JobCodec.write(job));
       record.headers().add(JobCodec.JOB_ID_HEADER, job.jobId().getBytes(StandardCharsets.UTF_8));
       producer.send(record).get();
     }

@@ -1,0 +1,76 @@
+package io.des.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.des.archive.Archive;
+import io.des.coord.JobRecord;
+import io.des.coord.JobState;
+import io.des.job.JobFile;
+import io.des.job.PackJob;
+import io.des.routing.CreatedAt;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** As {@link FleetCrashTest}, with a worker that runs several jobs at once (a fleet of its own). */
+class FleetConcurrentCrashTest extends FleetTestBase {
+  /**
+   * A worker that runs several jobs at once ({@code bin/des fleet up} gives each worker three) is
+   * killed while at least two of them are mid-shard: its replacement resumes each from its own
+   * checkpoint, and every job ends with each of its files in exactly one live shard.
+   */
+  @Test
+  void severalJobsOfOneWorkerSurviveItBeingKilled() throws Exception {
+    String threeAtOnce = "--spring.kafka.listener.concurrency=3";
+    List<PackJob> batch = new ArrayList<>();
+    for (int d = 0; d < 3; d++) {
+      batch.add(BigJob.land(tmp, "many-" + d + "-", CreatedAt.parse("2024-06-0" + (d + 1) + "T06:06:06Z"), 200));
+    }
+    AppProcess worker = fleet.worker("worker-many-1", threeAtOnce);
+    Fleet.awaitHealthy(Duration.ofMinutes(3), worker);
+    // Partitions 0, 2 and 4: three consumers of six partitions take two neighbours each, so each
+    // job goes to a consumer of its own and the three run at once.
+    for (int i = 0; i < batch.size(); i++) {
+      jobs.publish(batch.get(i), 2 * i);
+    }
+
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    int midShard = 0;
+    while (midShard < 2 && System.nanoTime() < deadline) {
+      midShard = 0;
+      for (PackJob job : batch) {
+        Optional<JobRecord> record = jobs.redis.ledger().get(job.jobId());
+        if (record.isPresent() && record.get().state() == JobState.RUNNING && jobs.packCheckpoint(job.jobId()) != null) {
+          midShard++;
+        }
+      }
+      Thread.sleep(20);
+    }
+    assertThat(midShard).as("jobs running with a checkpoint when the worker is killed").isGreaterThanOrEqualTo(2);
+    worker.kill();
+    AppProcess replacement = fleet.worker("worker-many-2", threeAtOnce);
+
+    for (PackJob job : batch) {
+      jobs.awaitDone(job.jobId(), Duration.ofMinutes(3), replacement);
+    }
+    // Each job that was mid-shard at the kill is resumed from its own checkpoint, not started over.
+    long resumed = replacement.log().lines().filter(l -> l.contains("Resuming ")).count();
+    assertThat(resumed).as("shards the replacement resumed").isGreaterThanOrEqualTo(midShard);
+    Archive archive = jobs.archive();
+    for (PackJob job : batch) {
+      List<String> uids = new ArrayList<>();
+      for (var shard : archive.catalog().load(job.key()).shards()) {
+        archive.shard(shard.name()).index().entries().forEach(e -> uids.add(e.uid()));
+      }
+      assertThat(uids).as("entries of " + job.key()).hasSize(200).doesNotHaveDuplicates();
+      for (JobFile f : job.files()) {
+        assertThat(archive.locate(f.uid(), f.createdAt()).shard().read(f.uid())).isEqualTo(BigJob.content(f.uid()));
+        assertThat(Path.of(f.location())).doesNotExist();
+      }
+    }
+    assertThat(fleet.s3.client().listMultipartUploads(b -> b.bucket(fleet.bucket)).uploads()).as("orphaned multipart uploads").isEmpty();
+  }
+}
