@@ -14,8 +14,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -95,6 +97,9 @@ final class Planner {
     int published = 0, known = 0, busy = 0;
     JobPublisher publisher = new JobPublisher(kafka, ledger);
     Iterator<Map.Entry<ShardKey, List<JobFile>>> keys = byKey.entrySet().iterator();
+    // Offered to the ledger and not yet handed to the publisher: if the scan fails, these have no
+    // message on the topic and would hold their keys until the next leader's StrandedJobs.
+    Deque<PackJob> unsent = new ArrayDeque<>();
     try {
       chunks:
       while (keys.hasNext()) {
@@ -120,11 +125,14 @@ final class Planner {
             .map(job -> new JobLedger.Offer(job.jobId(), job.key().toString(), job.files().size(), job.bytes()))
             .toList());
         for (int i = 0; i < chunk.size(); i++) {
-          PackJob job = chunk.get(i);
-          if (!offered.get(i)) {
+          if (offered.get(i)) {
+            unsent.add(chunk.get(i));
+          } else {
             known++;
-            continue;
           }
+        }
+        while (!unsent.isEmpty()) {
+          PackJob job = unsent.peek();
           if (!leading.getAsBoolean()) {
             // Offered, not published: the next leader finds these stranded and releases them
             // (StrandedJobs); withdrawing them here could race with its offers of the same ids.
@@ -132,6 +140,7 @@ final class Planner {
             break chunks;
           }
           publisher.send(topic, job.key().toString(), job.jobId(), JobCodec.write(job));
+          unsent.poll();
           published++;
         }
       }
@@ -142,11 +151,32 @@ final class Planner {
       } catch (IOException | RuntimeException also) {
         e.addSuppressed(also);
       }
+      withdrawUnsent(unsent, leading, e);
       throw e;
     }
     publisher.flush();
     return new ScanReport(source.name(), at, scan.files().size(), pending, bytes, byKey.size(), published, known, busy, problems, scan.oldest(),
         read, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /**
+   * Withdraws the offers a failed scan never sent (a send that found an earlier one failed, at the
+   * in-flight limit, stops the scan before its own record goes out), so that the next scan offers
+   * them again. Only while leading: a deposed leader leaves them to the next one's StrandedJobs.
+   */
+  private void withdrawUnsent(Deque<PackJob> unsent, BooleanSupplier leading, Exception failure) {
+    if (unsent.isEmpty() || !leading.getAsBoolean()) {
+      return;
+    }
+    for (PackJob job : unsent) {
+      try {
+        ledger.withdraw(job.jobId());
+      } catch (RuntimeException also) {
+        failure.addSuppressed(also);
+        return; // the ledger is unreachable: StrandedJobs of the next leader is the fallback
+      }
+    }
+    log.warn("Scan failed: withdrew {} offered jobs it had not published", unsent.size());
   }
 
   /** Keys with a job pending or running: their next job waits for it. */

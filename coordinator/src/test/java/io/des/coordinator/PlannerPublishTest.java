@@ -1,0 +1,121 @@
+package io.des.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.des.coord.JobRecord;
+import io.des.coord.JobState;
+import io.des.coord.LocalJobLedger;
+import io.des.job.JobFile;
+import io.des.job.JobPlanner;
+import io.des.job.SourceKind;
+import io.des.routing.CreatedAt;
+import io.des.routing.Router;
+import io.des.routing.ShardKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.mock.MockProducerFactory;
+
+/**
+ * A scan that publishes more jobs than {@link JobPublisher#MAX_IN_FLIGHT} while the broker fails
+ * one of them: the send that waits at the limit stops the scan, and no offer is left without a
+ * message on the topic (it would hold its shard key until the next leader's StrandedJobs).
+ * Kafka's {@link MockProducer}, completion off, is the broker and its fault switch.
+ */
+class PlannerPublishTest {
+  private final MockProducer<String, byte[]> producer =
+      new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+  private final LocalJobLedger ledger = new LocalJobLedger();
+
+  /** One file in each of {@code keys} shard keys (256 a day), all valid. */
+  private static FileSource source(int keys) {
+    Router router = new Router(8);
+    List<JobFile> files = new ArrayList<>();
+    Set<ShardKey> seen = new HashSet<>();
+    for (int i = 0; seen.size() < keys; i++) {
+      CreatedAt day = CreatedAt.parse("2024-03-" + String.format("%02d", 1 + seen.size() / 256) + "T00:00:00Z");
+      String uid = "f-" + i;
+      if (seen.add(router.route(uid, day))) {
+        files.add(new JobFile(uid, day, 10, "/landing/" + uid));
+      }
+    }
+    return new FileSource() {
+      @Override
+      public String name() {
+        return "test";
+      }
+
+      @Override
+      public SourceKind kind() {
+        return SourceKind.LANDING;
+      }
+
+      @Override
+      public Scan scan(int maxFiles) {
+        return new Scan(files, List.of(), null);
+      }
+
+      @Override
+      public Map<String, Object> describe() {
+        return Map.of();
+      }
+    };
+  }
+
+  @Test
+  void aScanStoppedAtTheInFlightLimitLeavesNoOfferUnpublished() throws Exception {
+    int keys = JobPublisher.MAX_IN_FLIGHT + 100;
+    Planner planner = new Planner(source(keys), ledger, new KafkaTemplate<>(new MockProducerFactory<>(() -> producer)), "jobs",
+        new JobPlanner(8, SourceKind.LANDING, 1 << 20, 100), new Router(8), 10 * keys, Clock.systemUTC());
+
+    CompletableFuture<Planner.ScanReport> scan = CompletableFuture.supplyAsync(() -> {
+      try {
+        return planner.scan(() -> true);
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    // The first MAX_IN_FLIGHT sends go out; the next one waits for their acknowledgements.
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (producer.history().size() < JobPublisher.MAX_IN_FLIGHT && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    Thread.sleep(200);
+    assertThat(producer.history()).hasSize(JobPublisher.MAX_IN_FLIGHT);
+    assertThat(scan).isNotDone();
+
+    producer.errorNext(new TimeoutException("broker gone"));
+    while (producer.completeNext()) {
+      // the broker acknowledges the rest
+    }
+    assertThatThrownBy(() -> scan.get(30, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasStackTraceContaining("broker gone");
+
+    Set<String> acknowledged = new HashSet<>();
+    List<ProducerRecord<String, byte[]>> sent = producer.history();
+    for (int i = 1; i < sent.size(); i++) { // the first send failed
+      acknowledged.add(new String(sent.get(i).headers().lastHeader("des-job-id").value(), StandardCharsets.UTF_8));
+    }
+    List<String> pending = ledger.list(JobState.PENDING, 10 * keys).stream().map(JobRecord::jobId).toList();
+    assertThat(pending).as("offers left pending").hasSize(JobPublisher.MAX_IN_FLIGHT - 1);
+    assertThat(acknowledged).containsAll(pending);
+  }
+}
