@@ -82,8 +82,7 @@ and prints a summary. Downloads the Kafka and S3Proxy jars with ./mvnw when miss
   --retriever-port P         (DES_FLEET_RETRIEVER_PORT; default 8000)
 
 Timeouts in seconds: DES_FLEET_INFRA_TIMEOUT (120), DES_FLEET_APP_TIMEOUT (180).
-Extra JVM options for every Java process: DES_FLEET_JAVA_OPTS (each already has -Xmx256m;
-coordinators and workers also -XX:TieredStopAtLevel=1, which -XX:TieredStopAtLevel=4 undoes).
+Extra JVM options for every Java process: DES_FLEET_JAVA_OPTS (each already has -Xmx256m).
 EOF
 }
 
@@ -345,12 +344,6 @@ java_opts() {
   local name=$1
   # -Ddes.fleet.* mark the process as this component of this run directory (see is_running).
   printf '%s\n' -Xmx256m "-Ddes.fleet.component=$name" "-Ddes.fleet.dir=$RUN"
-  # Coordinator and workers on one machine: C1 only, as for the des command (bin/des). Their heavy
-  # work is native compression and I/O, and C2 in each of several JVMs competed with it for the
-  # same cores (docs/performance.md). DES_FLEET_JAVA_OPTS comes after and can override it.
-  case "$name" in
-    coordinator-*|worker-*) printf '%s\n' -XX:TieredStopAtLevel=1 ;;
-  esac
   local opt
   # shellcheck disable=SC2086 # split on purpose: several options in one variable
   for opt in ${DES_FLEET_JAVA_OPTS:-}; do printf '%s\n' "$opt"; done
