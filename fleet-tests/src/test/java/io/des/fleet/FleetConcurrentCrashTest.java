@@ -10,12 +10,16 @@ import io.des.job.PackJob;
 import io.des.routing.CreatedAt;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** As {@link FleetCrashTest}, with a worker that runs several jobs at once (a fleet of its own). */
+/**
+ * As {@link FleetCrashTest} and the graceful stop of {@link FleetFaultsTest}, with a worker that
+ * runs several jobs at once, as {@code bin/des fleet up} starts them (a fleet of its own).
+ */
 class FleetConcurrentCrashTest extends FleetTestBase {
   /**
    * A worker that runs several jobs at once ({@code bin/des fleet up} gives each worker three) is
@@ -72,5 +76,59 @@ class FleetConcurrentCrashTest extends FleetTestBase {
       }
     }
     assertThat(fleet.s3.client().listMultipartUploads(b -> b.bucket(fleet.bucket)).uploads()).as("orphaned multipart uploads").isEmpty();
+    replacement.close(); // the next test's jobs are for its own workers
+  }
+
+  /**
+   * A worker running three jobs at once is told to stop (SIGTERM): it finishes all three within
+   * its grace period and commits their offsets, so a worker started after it gets none of them.
+   */
+  @Test
+  void aWorkerToldToStopFinishesEachOfItsJobs() throws Exception {
+    String threeAtOnce = "--spring.kafka.listener.concurrency=3";
+    List<PackJob> batch = new ArrayList<>();
+    for (int d = 0; d < 3; d++) {
+      batch.add(BigJob.land(tmp, "stop-" + d + "-", CreatedAt.parse("2024-08-0" + (d + 1) + "T08:08:08Z"), 300));
+    }
+    try (AppProcess stopping = fleet.worker("worker-stop-1", threeAtOnce)) {
+      Fleet.awaitHealthy(Duration.ofMinutes(3), stopping);
+      for (int i = 0; i < batch.size(); i++) {
+        jobs.publish(batch.get(i), 2 * i);
+      }
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      int running = 0;
+      while (running < batch.size() && System.nanoTime() < deadline) {
+        running = 0;
+        for (PackJob job : batch) {
+          Optional<JobRecord> record = jobs.redis.ledger().get(job.jobId());
+          if (record.isPresent() && record.get().state() == JobState.RUNNING) {
+            running++;
+          }
+        }
+        Thread.sleep(5);
+      }
+      assertThat(running).as("jobs running when the worker is told to stop").isEqualTo(batch.size());
+      Instant toldToStop = Instant.now();
+      stopping.signal("TERM");
+      long stopped = System.nanoTime();
+      while (stopping.isAlive() && System.nanoTime() - stopped < Duration.ofSeconds(90).toNanos()) {
+        Thread.sleep(100);
+      }
+      assertThat(stopping.isAlive()).as("exited within its grace period").isFalse();
+      for (PackJob job : batch) {
+        JobRecord done = jobs.redis.ledger().get(job.jobId()).orElseThrow();
+        assertThat(done.state()).as(job.jobId()).isEqualTo(JobState.DONE);
+        assertThat(done.worker()).as("finished by the worker that was stopping").isEqualTo(stopping.name());
+        assertThat(done.since()).as("done after it was told to stop").isAfter(toldToStop);
+      }
+    }
+    // Their offsets were committed: a worker that takes the partitions over does not get them again.
+    try (AppProcess next = fleet.worker("worker-stop-2", threeAtOnce)) {
+      Fleet.awaitHealthy(Duration.ofMinutes(3), next);
+      Thread.sleep(Duration.ofSeconds(10).toMillis());
+      for (PackJob job : batch) {
+        assertThat(next.log()).doesNotContain("Job " + job.jobId());
+      }
+    }
   }
 }
