@@ -21,6 +21,26 @@ import org.junit.jupiter.api.Test;
  * runs several jobs at once, as {@code bin/des fleet up} starts them (a fleet of its own).
  */
 class FleetConcurrentCrashTest extends FleetTestBase {
+  private static final String THREE_AT_ONCE = "--spring.kafka.listener.concurrency=3";
+
+  /** Three jobs of {@code files} files each, of three days of {@code month} (keys of their own). */
+  private static List<PackJob> landThree(String prefix, String month, int files) throws Exception {
+    List<PackJob> batch = new ArrayList<>();
+    for (int d = 1; d <= 3; d++) {
+      batch.add(BigJob.land(tmp, prefix + d + "-", CreatedAt.parse(month + "-0" + d + "T06:06:06Z"), files));
+    }
+    return batch;
+  }
+
+  /**
+   * Publishes to partitions 0, 2 and 4: three consumers of six partitions take two neighbours
+   * each, so each job goes to a consumer of its own and the three run at once.
+   */
+  private static void publishOnePerConsumer(List<PackJob> batch) throws Exception {
+    for (int i = 0; i < batch.size(); i++) {
+      jobs.publish(batch.get(i), 2 * i);
+    }
+  }
   /**
    * A worker that runs several jobs at once ({@code bin/des fleet up} gives each worker three) is
    * killed while at least two of them are mid-shard: its replacement resumes each from its own
@@ -28,18 +48,10 @@ class FleetConcurrentCrashTest extends FleetTestBase {
    */
   @Test
   void severalJobsOfOneWorkerSurviveItBeingKilled() throws Exception {
-    String threeAtOnce = "--spring.kafka.listener.concurrency=3";
-    List<PackJob> batch = new ArrayList<>();
-    for (int d = 0; d < 3; d++) {
-      batch.add(BigJob.land(tmp, "many-" + d + "-", CreatedAt.parse("2024-06-0" + (d + 1) + "T06:06:06Z"), 200));
-    }
-    AppProcess worker = fleet.worker("worker-many-1", threeAtOnce);
+    List<PackJob> batch = landThree("many-", "2024-06", 200);
+    AppProcess worker = fleet.worker("worker-many-1", THREE_AT_ONCE);
     Fleet.awaitHealthy(Duration.ofMinutes(3), worker);
-    // Partitions 0, 2 and 4: three consumers of six partitions take two neighbours each, so each
-    // job goes to a consumer of its own and the three run at once.
-    for (int i = 0; i < batch.size(); i++) {
-      jobs.publish(batch.get(i), 2 * i);
-    }
+    publishOnePerConsumer(batch);
 
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     int midShard = 0;
@@ -55,7 +67,7 @@ class FleetConcurrentCrashTest extends FleetTestBase {
     }
     assertThat(midShard).as("jobs running with a checkpoint when the worker is killed").isGreaterThanOrEqualTo(2);
     worker.kill();
-    AppProcess replacement = fleet.worker("worker-many-2", threeAtOnce);
+    AppProcess replacement = fleet.worker("worker-many-2", THREE_AT_ONCE);
 
     for (PackJob job : batch) {
       jobs.awaitDone(job.jobId(), Duration.ofMinutes(3), replacement);
@@ -85,16 +97,10 @@ class FleetConcurrentCrashTest extends FleetTestBase {
    */
   @Test
   void aWorkerToldToStopFinishesEachOfItsJobs() throws Exception {
-    String threeAtOnce = "--spring.kafka.listener.concurrency=3";
-    List<PackJob> batch = new ArrayList<>();
-    for (int d = 0; d < 3; d++) {
-      batch.add(BigJob.land(tmp, "stop-" + d + "-", CreatedAt.parse("2024-08-0" + (d + 1) + "T08:08:08Z"), 300));
-    }
-    try (AppProcess stopping = fleet.worker("worker-stop-1", threeAtOnce)) {
+    List<PackJob> batch = landThree("stop-", "2024-08", 300);
+    try (AppProcess stopping = fleet.worker("worker-stop-1", THREE_AT_ONCE)) {
       Fleet.awaitHealthy(Duration.ofMinutes(3), stopping);
-      for (int i = 0; i < batch.size(); i++) {
-        jobs.publish(batch.get(i), 2 * i);
-      }
+      publishOnePerConsumer(batch);
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       int running = 0;
       while (running < batch.size() && System.nanoTime() < deadline) {
@@ -123,7 +129,7 @@ class FleetConcurrentCrashTest extends FleetTestBase {
       }
     }
     // Their offsets were committed: a worker that takes the partitions over does not get them again.
-    try (AppProcess next = fleet.worker("worker-stop-2", threeAtOnce)) {
+    try (AppProcess next = fleet.worker("worker-stop-2", THREE_AT_ONCE)) {
       Fleet.awaitHealthy(Duration.ofMinutes(3), next);
       Thread.sleep(Duration.ofSeconds(10).toMillis());
       for (PackJob job : batch) {
