@@ -2,8 +2,9 @@
 # Builds target/des.jsa, a class-data-sharing archive of the classes a des command loads, by running
 # `des demo` once with -XX:ArchiveClassesAtExit (run by the cli module's package phase, after the
 # jar). bin/des passes it to the JVM when it is newer than des.jar and was made by the same java
-# (recorded in des.jsa.java): a command then starts in about 0.3 s instead of 0.5 s. An archive
-# made for another jar or JVM is refused, and with it the JDK's own archive, so it must match.
+# for the jar at the same path (both recorded in des.jsa.java): a command then starts in about
+# 0.3 s instead of 0.5 s. An archive made for another jar, path or JVM is refused, and with it the
+# JDK's own archive, so it must match.
 # Optional: a failure means slower starts, never a failed build.
 set -u
 cd "$(dirname "$0")/../../target" || exit 0

@@ -121,16 +121,7 @@ final class Planner {
           log.warn("No longer the leader: stopping this scan before offering {}", chunk.get(0).jobId());
           break;
         }
-        List<Boolean> offered = ledger.offerAll(chunk.stream()
-            .map(job -> new JobLedger.Offer(job.jobId(), job.key().toString(), job.files().size(), job.bytes()))
-            .toList());
-        for (int i = 0; i < chunk.size(); i++) {
-          if (offered.get(i)) {
-            unsent.add(chunk.get(i));
-          } else {
-            known++;
-          }
-        }
+        known += offer(chunk, unsent);
         while (!unsent.isEmpty()) {
           PackJob job = unsent.peek();
           if (!leading.getAsBoolean()) {
@@ -157,6 +148,22 @@ final class Planner {
     publisher.flush();
     return new ScanReport(source.name(), at, scan.files().size(), pending, bytes, byKey.size(), published, known, busy, problems, scan.oldest(),
         read, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** Offers the chunk in one ledger call; the jobs offered join {@code unsent}. Returns how many the ledger knew already. */
+  private int offer(List<PackJob> chunk, Deque<PackJob> unsent) {
+    List<Boolean> offered = ledger.offerAll(chunk.stream()
+        .map(job -> new JobLedger.Offer(job.jobId(), job.key().toString(), job.files().size(), job.bytes()))
+        .toList());
+    int known = 0;
+    for (int i = 0; i < chunk.size(); i++) {
+      if (offered.get(i)) {
+        unsent.add(chunk.get(i));
+      } else {
+        known++;
+      }
+    }
+    return known;
   }
 
   /**

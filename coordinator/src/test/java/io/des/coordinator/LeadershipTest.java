@@ -38,32 +38,14 @@ class LeadershipTest {
 
   /** A source with only invalid records, so that nothing is published. */
   private static FileSource invalidRecords(String name, int count) {
-    return new FileSource() {
-      @Override
-      public String name() {
-        return name;
+    return new FakeSource(name, SourceKind.DATABASE, Map.of("table", name), () -> {
+      if (count < 0) {
+        throw new IOException("connection refused");
       }
-
-      @Override
-      public SourceKind kind() {
-        return SourceKind.DATABASE;
-      }
-
-      @Override
-      public Scan scan(int maxFiles) throws IOException {
-        if (count < 0) {
-          throw new IOException("connection refused");
-        }
-        List<InputProblem> problems = java.util.stream.IntStream.range(0, count)
-            .mapToObj(i -> new InputProblem(name + "[" + i + "]", "source file does not exist")).toList();
-        return new Scan(List.of(), problems, count == 0 ? null : Instant.now().minusSeconds(60));
-      }
-
-      @Override
-      public Map<String, Object> describe() {
-        return Map.of("table", name);
-      }
-    };
+      List<InputProblem> problems = java.util.stream.IntStream.range(0, count)
+          .mapToObj(i -> new InputProblem(name + "[" + i + "]", "source file does not exist")).toList();
+      return new FileSource.Scan(List.of(), problems, count == 0 ? null : Instant.now().minusSeconds(60));
+    });
   }
 
   private static Planner planner(FileSource source, LocalJobLedger ledger) {
@@ -130,28 +112,10 @@ class LeadershipTest {
   void noScanWhileTheQueueHoldsTheTargetAndAScanOnceItDrainsBelow() throws Exception {
     queueTarget = 2;
     int[] scans = {0};
-    FileSource counting = new FileSource() {
-      @Override
-      public String name() {
-        return "counted";
-      }
-
-      @Override
-      public SourceKind kind() {
-        return SourceKind.LANDING;
-      }
-
-      @Override
-      public Scan scan(int maxFiles) {
-        scans[0]++;
-        return new Scan(List.of(), List.of(), null);
-      }
-
-      @Override
-      public Map<String, Object> describe() {
-        return Map.of();
-      }
-    };
+    FileSource counting = FakeSource.landing("counted", () -> {
+      scans[0]++;
+      return new FileSource.Scan(List.of(), List.of(), null);
+    });
     Leadership leadership = leadership(planner(counting, ledger));
     leadership.campaign();
     awaitLeader();

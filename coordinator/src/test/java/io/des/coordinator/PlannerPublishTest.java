@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -56,27 +55,7 @@ class PlannerPublishTest {
         files.add(new JobFile(uid, day, 10, "/landing/" + uid));
       }
     }
-    return new FileSource() {
-      @Override
-      public String name() {
-        return "test";
-      }
-
-      @Override
-      public SourceKind kind() {
-        return SourceKind.LANDING;
-      }
-
-      @Override
-      public Scan scan(int maxFiles) {
-        return new Scan(files, List.of(), null);
-      }
-
-      @Override
-      public Map<String, Object> describe() {
-        return Map.of();
-      }
-    };
+    return FakeSource.landing("test", () -> new FileSource.Scan(files, List.of(), null));
   }
 
   @Test
