@@ -37,10 +37,12 @@ class FleetConcurrentCrashTest extends FleetTestBase {
    * each, so each job goes to a consumer of its own and the three run at once.
    */
   private static void publishOnePerConsumer(List<PackJob> batch) throws Exception {
+    Topics.awaitSpread(fleet.kafka.getBrokersAsString(), "des-workers", "des.pack-jobs", 3, 6, Duration.ofMinutes(1));
     for (int i = 0; i < batch.size(); i++) {
       jobs.publish(batch.get(i), 2 * i);
     }
   }
+
   /**
    * A worker that runs several jobs at once ({@code bin/des fleet up} gives each worker three) is
    * killed while at least two of them are mid-shard: its replacement resumes each from its own

@@ -2,15 +2,22 @@ package io.des.fleet;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -27,6 +34,39 @@ final class Topics {
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
       producer.send(record).get();
+    }
+  }
+
+  /**
+   * Waits until {@code members} consumers of {@code group} each hold some of {@code topic}'s
+   * partitions and together hold all {@code partitions}: a worker reports healthy before its
+   * consumers have joined, and a job published while the group is still forming may go to a consumer
+   * that is busy with another. Returns the members' partition counts as it last saw them.
+   */
+  static List<Integer> awaitSpread(String brokers, String group, String topic, int members, int partitions, Duration timeout)
+      throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      List<Integer> counts = List.of();
+      while (System.nanoTime() < deadline) {
+        var description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+        counts = new ArrayList<>();
+        Set<Integer> held = new HashSet<>();
+        for (MemberDescription member : description.members()) {
+          Set<Integer> mine = member.assignment().topicPartitions().stream()
+              .filter(tp -> tp.topic().equals(topic)).map(TopicPartition::partition).collect(Collectors.toSet());
+          if (!mine.isEmpty()) {
+            counts.add(mine.size());
+            held.addAll(mine);
+          }
+        }
+        if (counts.size() == members && held.size() == partitions) {
+          return counts;
+        }
+        Thread.sleep(200);
+      }
+      throw new AssertionError("group " + group + " did not spread " + topic + " over " + members + " consumers in " + timeout
+          + "; last seen partitions per consumer: " + counts);
     }
   }
 
