@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,6 +164,9 @@ final class JobRunner {
     JobProgress progress = takeover
         ? checkpoints.load(job.jobId()).map(Checkpoint::state).map(JobProgress::fromJson).orElse(null)
         : null;
+    // Whether this job has a checkpoint to keep up to date and delete at the end: a first run of a
+    // job small enough to be one upload part never saves one, which spares it two round trips.
+    AtomicBoolean checkpointed = new AtomicBoolean(takeover);
     if (progress == null || progress.phase() != JobProgress.Phase.COMMITTED) {
       if (takeover && progress == null) {
         save(job, fence, JobProgress.packing()); // also checks that no newer holder has saved
@@ -171,13 +175,17 @@ final class JobRunner {
       StoreLanding store = markers.get(job.source()) instanceof StoreLanding s ? s : null;
       PackJob local = store == null ? job : store.stage(job);
       try {
-        progress = pack(local, fence, takeover);
+        progress = pack(local, fence, takeover, checkpointed);
       } finally {
         if (store != null) {
           store.unstage(job);
         }
       }
-      save(job, fence, progress);
+      if (checkpointed.get()) {
+        // A successor goes straight to marking. Without this checkpoint it packs again, which finds
+        // every file in a live shard and packs none: the same outcome, a few reads slower.
+        save(job, fence, progress);
+      }
     } else {
       log.info("Job {} resumes after its commit: marking {} sources", job.jobId(), job.files().size() - progress.rejected().size());
     }
@@ -185,11 +193,13 @@ final class JobRunner {
     List<JobFile> packed = job.files().stream().filter(f -> !rejected.containsKey(f.uid())).toList();
     markers.get(job.source()).mark(job, packed);
     ledger.done(job.jobId(), summary(progress));
-    checkpoints.delete(job.jobId(), fence);
+    if (checkpointed.get()) {
+      checkpoints.delete(job.jobId(), fence);
+    }
   }
 
   /** Packs the job; files the packer refuses are taken out and the rest packed. */
-  private JobProgress pack(PackJob job, long fence, boolean takeover) throws IOException, UnpackableJobException {
+  private JobProgress pack(PackJob job, long fence, boolean takeover, AtomicBoolean checkpointed) throws IOException, UnpackableJobException {
     List<SourceFile> sources = job.sourceFiles();
     Map<String, SourceFile> byOrigin = new HashMap<>();
     sources.forEach(s -> byOrigin.put(s.origin(), s));
@@ -215,6 +225,7 @@ final class JobRunner {
 
           @Override
           public void save(byte[] checkpoint) {
+            checkpointed.set(true);
             JobRunner.this.save(job, fence, new JobProgress(JobProgress.Phase.PACKING, List.of(), 0, 0, rejected, checkpoint));
           }
         }, takeover);

@@ -326,6 +326,25 @@ class JobRunnerTest {
   }
 
   @Test
+  void aFirstRunOfASmallJobSavesNoCheckpointAndItsSuccessorPacksNothingAgain() throws Exception {
+    PackJob job = job(8);
+    ledger.offer(job.jobId(), job.key().toString(), job.files().size(), job.bytes()); // this run is the first
+    SourceMarker dies = (j, files) -> {
+      throw new IllegalStateException("killed before marking");
+    };
+    JobRunner first = new JobRunner(packer, archive, locks, checkpoints, ledger, Map.of(SourceKind.LANDING, dies), "w1", Duration.ofSeconds(1), meters);
+    assertThatThrownBy(() -> first.run(job)).hasMessageContaining("killed before marking");
+    assertThat(checkpoints.load(job.jobId())).as("one upload part, first run: nothing to resume from").isEmpty();
+    CatalogState committed = archive.catalog().load(job.key());
+
+    assertThat(runner("w2", locks).run(job)).isEqualTo(JobRunner.Outcome.DONE);
+    assertThat(archive.catalog().load(job.key()).shards()).isEqualTo(committed.shards());
+    assertThat(ledger.get(job.jobId()).orElseThrow().detail()).contains("0 packed, 8 already packed");
+    assertThat(job.files()).allMatch(f -> !Files.exists(Path.of(f.location())));
+    assertThat(checkpoints.load(job.jobId())).as("the takeover's checkpoint, deleted when done").isEmpty();
+  }
+
+  @Test
   void aJobFromASourceThisWorkerCannotMarkIsRefusedBeforePacking() throws Exception {
     PackJob landing = job(4);
     PackJob fromDatabase = new PackJob(landing.jobId(), landing.key(), 8, SourceKind.DATABASE, landing.files());
