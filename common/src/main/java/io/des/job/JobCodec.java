@@ -4,6 +4,8 @@ import io.des.format.ShardWriter;
 import io.des.routing.CreatedAt;
 import io.des.routing.Router;
 import io.des.routing.ShardKey;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -15,18 +17,24 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The JSON form of a job on the wire (docs/fleet.md). Reading checks everything a worker relies
- * on before it touches storage: the size, every field, that each uid is one the format can hold and
- * routes to the job's key, that no uid repeats, and that the id matches the content.
+ * The JSON form of jobs on the wire (docs/fleet.md): a message of format 1 is one job, a message of
+ * format 2 carries several, {@code {"format": 2, "jobs": [<format 1 job>, ...]}}, each of its own
+ * shard key (see {@link JobMessages}). Reading checks everything a worker relies on before it
+ * touches storage: the size, every field, that each uid is one the format can hold and routes to
+ * the job's key, that no uid repeats, that the id matches the content, and that no job id or key
+ * appears twice in one message.
  */
 public final class JobCodec {
   private JobCodec() {}
 
   static final int FORMAT = 1;
+  static final int FORMAT_SEVERAL = 2;
   /** Largest job message read; Kafka's default message limit is about 1 MB. */
   public static final int MAX_BYTES = 1_000_000;
   /** Most files one job may hold. */
   public static final int MAX_FILES = 5_000;
+  /** Most jobs one message may carry. */
+  public static final int MAX_JOBS = 256;
 
   /**
    * The Kafka record header that carries the job id beside the message, so that even a message that
@@ -57,11 +65,47 @@ public final class JobCodec {
   }
 
   /**
-   * Parses and checks a job message.
+   * Several jobs in one message of format 2, in their order; their encoded forms from {@link
+   * #write(PackJob)}. The caller keeps the size within {@link #MAX_BYTES} and the count within
+   * {@link #MAX_JOBS} ({@link JobMessages} does).
+   */
+  static byte[] writeSeveral(List<byte[]> encodedJobs) {
+    byte[] head = ("{\"format\":" + FORMAT_SEVERAL + ",\"jobs\":[").getBytes(StandardCharsets.US_ASCII);
+    int size = head.length + 2 + Math.max(0, encodedJobs.size() - 1);
+    for (byte[] job : encodedJobs) {
+      size += job.length;
+    }
+    ByteBuffer out = ByteBuffer.allocate(size).put(head);
+    for (int i = 0; i < encodedJobs.size(); i++) {
+      out.put(i == 0 ? new byte[0] : new byte[] {','}).put(encodedJobs.get(i));
+    }
+    return out.put((byte) ']').put((byte) '}').array();
+  }
+
+  /** The bytes {@link #writeSeveral} adds to its jobs' own: the wrapper, and a comma between two jobs. */
+  static int severalOverhead(int jobs) {
+    return ("{\"format\":" + FORMAT_SEVERAL + ",\"jobs\":[]}").length() + Math.max(0, jobs - 1);
+  }
+
+  /**
+   * Parses and checks a message of one job.
+   *
+   * @throws InvalidJobException naming the first problem found, also if the message holds several jobs
+   */
+  public static PackJob read(byte[] message) throws InvalidJobException {
+    List<PackJob> jobs = readAll(message);
+    if (jobs.size() != 1) {
+      throw new InvalidJobException("Job message holds " + jobs.size() + " jobs, expected one");
+    }
+    return jobs.get(0);
+  }
+
+  /**
+   * Parses and checks a job message of either format: its jobs, in order.
    *
    * @throws InvalidJobException naming the first problem found
    */
-  public static PackJob read(byte[] message) throws InvalidJobException {
+  public static List<PackJob> readAll(byte[] message) throws InvalidJobException {
     if (message == null || message.length == 0) {
       throw new InvalidJobException("Empty job message");
     }
@@ -77,9 +121,39 @@ public final class JobCodec {
     if (root == null || !root.isObject()) {
       throw new InvalidJobException("Job message is not a JSON object");
     }
+    if (root.path("format").asInt(-1) != FORMAT_SEVERAL) {
+      return List.of(readJob(root));
+    }
+    JsonNode jobsNode = root.path("jobs");
+    if (!jobsNode.isArray() || jobsNode.isEmpty()) {
+      throw new InvalidJobException("Job message of format " + FORMAT_SEVERAL + " has no jobs array");
+    }
+    if (jobsNode.size() > MAX_JOBS) {
+      throw new InvalidJobException("Job message holds " + jobsNode.size() + " jobs, more than " + MAX_JOBS);
+    }
+    List<PackJob> jobs = new ArrayList<>(jobsNode.size());
+    Set<String> ids = new HashSet<>();
+    Set<ShardKey> keys = new HashSet<>();
+    for (JsonNode node : jobsNode) {
+      if (!node.isObject()) {
+        throw new InvalidJobException("Job " + (jobs.size() + 1) + " of the message is not a JSON object");
+      }
+      PackJob job = readJob(node);
+      if (!ids.add(job.jobId())) {
+        throw new InvalidJobException("Job " + job.jobId() + " appears twice in one message");
+      }
+      if (!keys.add(job.key())) {
+        throw new InvalidJobException("Job " + job.jobId() + ": a message holds one job per shard key, and " + job.key() + " has two");
+      }
+      jobs.add(job);
+    }
+    return jobs;
+  }
+
+  private static PackJob readJob(JsonNode root) throws InvalidJobException {
     int format = root.path("format").asInt(-1);
     if (format != FORMAT) {
-      throw new InvalidJobException("Job format " + root.path("format") + " is not supported (expected " + FORMAT + ")");
+      throw new InvalidJobException("Job format " + root.path("format") + " is not supported (expected " + FORMAT + " or " + FORMAT_SEVERAL + ")");
     }
     String jobId = text(root, "job_id", "job");
     try {

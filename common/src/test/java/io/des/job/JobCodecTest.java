@@ -79,7 +79,7 @@ class JobCodecTest {
     assertRefused("", "Empty job message");
     assertRefused("[1,2]", "Job message is not a JSON object");
     assertRefused("{\"format\":", "Job message is not JSON");
-    assertRefused(good.replace("\"format\":1", "\"format\":2"), "Job format 2 is not supported (expected 1)");
+    assertRefused(good.replace("\"format\":1", "\"format\":3"), "Job format 3 is not supported (expected 1 or 2)");
     assertRefused(good.replace("\"job_id\":\"" + job.jobId() + "\"", "\"job_id\":\"\""), "job: missing or empty text field 'job_id'");
     assertRefused(good.replace("\"source\":\"LANDING\"", "\"source\":\"FTP\""), "No enum constant");
     assertRefused(good.replace("\"n_bits\":8", "\"n_bits\":99"), "n_bits");

@@ -6,6 +6,7 @@ import io.des.coord.JobLedger;
 import io.des.coord.LeaderElection;
 import io.des.coord.RedisCoordination;
 import io.des.format.ReaderLimits;
+import io.des.job.JobMessages;
 import io.des.job.JobPlanner;
 import io.des.repack.RepackOptions;
 import io.des.repack.Repacker;
@@ -176,7 +177,8 @@ class CoordinatorConfiguration {
       KafkaTemplate<String, byte[]> kafka) {
     CoordinatorProperties.Coordinator c = properties.coordinator();
     JobPlanner jobs = new JobPlanner(properties.nBits(), source.kind(), c.maxJobBytes(), c.maxJobFiles());
-    return new Planner(source, ledger, kafka, properties.kafka().jobsTopic(), jobs, new Router(properties.nBits()),
+    JobMessages messages = new JobMessages(c.jobsPerMessage(), c.messageBytes().toBytes());
+    return new Planner(source, ledger, kafka, properties.kafka().jobsTopic(), jobs, messages, new Router(properties.nBits()),
         c.maxFilesPerScan(), Clock.systemUTC());
   }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The coordinator's settings, under {@code des.} (the names it shares with the worker mean the
@@ -70,6 +71,9 @@ public record CoordinatorProperties(
    * @param maxFilesPerScan files one scan looks at, which bounds the coordinator's memory
    * @param maxJobBytes content bytes per job (one job makes about one shard)
    * @param maxJobFiles files per job
+   * @param jobsPerMessage most jobs one Kafka message carries (1: one job per message)
+   * @param messageBytes most bytes of files the jobs of one message name together: neighbouring
+   *     small jobs share a message up to this, a larger job travels alone
    * @param queueTarget no scan while at least this many jobs wait on the queue (published, not yet
    *     taken by a worker): the sources are read again once the workers are about to run dry
    */
@@ -80,7 +84,9 @@ public record CoordinatorProperties(
       @DefaultValue("200000") int maxFilesPerScan,
       @DefaultValue("1000000000") long maxJobBytes,
       @DefaultValue("5000") int maxJobFiles,
-      @DefaultValue("32") int queueTarget) {}
+      @DefaultValue("64") int jobsPerMessage,
+      @DefaultValue("8MB") DataSize messageBytes,
+      @DefaultValue("256") int queueTarget) {}
 
   /**
    * The table of file records (docs/fleet-database.md); no database source when {@code url} is

@@ -15,8 +15,9 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 
 /**
- * Publishes jobs the ledger just recorded as offered, keyed by their shard key and with their id
- * in a header; when a publish fails its offer is withdrawn, so that the next scan offers it again.
+ * Publishes jobs the ledger just recorded as offered, keyed by their (first) shard key and with
+ * their ids in headers; when a publish fails its offers are withdrawn, so that the next scan offers
+ * them again.
  *
  * <p>Sends are pipelined: {@link #send} does not wait for the broker, {@link #flush} waits for
  * every send so far (at most {@link #MAX_IN_FLIGHT_BYTES} or {@link #MAX_IN_FLIGHT} are in flight;
@@ -34,7 +35,7 @@ final class JobPublisher {
   private final List<Sent> inFlight = new ArrayList<>();
   private long inFlightBytes;
 
-  private record Sent(String topic, String jobId, CompletableFuture<SendResult<String, byte[]>> ack) {}
+  private record Sent(String topic, List<String> jobIds, CompletableFuture<SendResult<String, byte[]>> ack) {}
 
   JobPublisher(KafkaTemplate<String, byte[]> kafka, JobLedger ledger) {
     this.kafka = kafka;
@@ -53,18 +54,28 @@ final class JobPublisher {
    * @throws IOException if an earlier send failed (when the in-flight limit made this one wait)
    */
   void send(String topic, String shardKey, String jobId, byte[] message) throws InterruptedException, IOException {
+    send(topic, shardKey, List.of(jobId), message);
+  }
+
+  /**
+   * Starts publishing a message of several jobs ({@link io.des.job.JobMessages}), one id header
+   * per job; if it fails, all their offers are withdrawn.
+   */
+  void send(String topic, String key, List<String> jobIds, byte[] message) throws InterruptedException, IOException {
     if (inFlight.size() >= MAX_IN_FLIGHT || inFlightBytes + message.length > MAX_IN_FLIGHT_BYTES) {
       flush();
     }
-    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, shardKey, message);
-    record.headers().add(JobCodec.JOB_ID_HEADER, jobId.getBytes(StandardCharsets.UTF_8));
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, message);
+    for (String jobId : jobIds) {
+      record.headers().add(JobCodec.JOB_ID_HEADER, jobId.getBytes(StandardCharsets.UTF_8));
+    }
     CompletableFuture<SendResult<String, byte[]>> ack;
     try {
       ack = kafka.send(record);
     } catch (RuntimeException e) {
       ack = CompletableFuture.failedFuture(e); // e.g. the producer's buffer stayed full past max.block.ms
     }
-    inFlight.add(new Sent(topic, jobId, ack));
+    inFlight.add(new Sent(topic, jobIds, ack));
     inFlightBytes += message.length;
   }
 
@@ -83,10 +94,11 @@ final class JobPublisher {
       try {
         s.ack().get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException e) {
-        ledger.withdraw(s.jobId());
-        failed++;
+        s.jobIds().forEach(ledger::withdraw);
+        failed += s.jobIds().size();
         if (first == null) {
-          first = new IOException("Publishing job " + s.jobId() + " to " + s.topic() + " failed: " + rootCause(e), e);
+          String what = s.jobIds().size() == 1 ? "job " + s.jobIds().get(0) : s.jobIds().size() + " jobs from " + s.jobIds().get(0);
+          first = new IOException("Publishing " + what + " to " + s.topic() + " failed: " + rootCause(e), e);
         }
       }
     }

@@ -3,8 +3,8 @@ package io.des.coordinator;
 import io.des.coord.JobLedger;
 import io.des.coord.JobRecord;
 import io.des.coord.JobState;
-import io.des.job.JobCodec;
 import io.des.job.JobFile;
+import io.des.job.JobMessages;
 import io.des.job.JobPlanner;
 import io.des.job.PackJob;
 import io.des.pack.InputProblem;
@@ -32,7 +32,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 /**
  * One scan of one source: reads its pending files, groups them by shard key, and for every key that
  * has no job pending or running publishes the next job (one at a time per key: a key's jobs run one
- * after another anyway, under its lock). Job ids come from the content, and the ledger records each
+ * after another anyway, under its lock). Neighbouring small jobs share a Kafka message ({@link
+ * JobMessages}). Job ids come from the content, and the ledger records each
  * id once, so a restarted or newly elected coordinator re-plans the same jobs and publishes none
  * of them twice. Before each publish it checks that it still leads; a deposed leader stops.
  */
@@ -47,17 +48,19 @@ final class Planner {
   private final KafkaTemplate<String, byte[]> kafka;
   private final String topic;
   private final JobPlanner jobs;
+  private final JobMessages messages;
   private final Router router;
   private final int maxFilesPerScan;
   private final Clock clock;
 
   Planner(FileSource source, JobLedger ledger, KafkaTemplate<String, byte[]> kafka, String topic, JobPlanner jobs,
-      Router router, int maxFilesPerScan, Clock clock) {
+      JobMessages messages, Router router, int maxFilesPerScan, Clock clock) {
     this.source = source;
     this.ledger = ledger;
     this.kafka = kafka;
     this.topic = topic;
     this.jobs = jobs;
+    this.messages = messages;
     this.router = router;
     this.maxFilesPerScan = maxFilesPerScan;
     this.clock = clock;
@@ -122,17 +125,18 @@ final class Planner {
           break;
         }
         known += offer(chunk, unsent);
-        while (!unsent.isEmpty()) {
-          PackJob job = unsent.peek();
+        for (JobMessages.Message message : messages.of(List.copyOf(unsent))) {
           if (!leading.getAsBoolean()) {
             // Offered, not published: the next leader finds these stranded and releases them
             // (StrandedJobs); withdrawing them here could race with its offers of the same ids.
-            log.warn("No longer the leader: stopping this scan before publishing {}", job.jobId());
+            log.warn("No longer the leader: stopping this scan before publishing {}", message.jobIds().get(0));
             break chunks;
           }
-          publisher.send(topic, job.key().toString(), job.jobId(), JobCodec.write(job));
-          unsent.poll();
-          published++;
+          publisher.send(topic, message.key(), message.jobIds(), message.bytes());
+          for (int i = 0; i < message.jobIds().size(); i++) {
+            unsent.poll();
+          }
+          published += message.jobIds().size();
         }
       }
     } catch (IOException | InterruptedException | RuntimeException e) {

@@ -105,8 +105,7 @@ final class StrandedJobs {
           throw new IllegalStateException("Reading " + topics + " for queued jobs took longer than " + TIMEOUT);
         }
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          Header id = record.headers().lastHeader(JobCodec.JOB_ID_HEADER);
-          if (id != null) {
+          for (Header id : record.headers().headers(JobCodec.JOB_ID_HEADER)) { // one per job of the message
             ids.add(new String(id.value(), StandardCharsets.UTF_8));
           }
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.des.coord.LocalFencedLocks;
 import io.des.coord.LocalJobLedger;
 import io.des.coord.LockLeaderElection;
+import io.des.job.JobMessages;
 import io.des.job.JobPlanner;
 import io.des.job.SourceKind;
 import io.des.pack.InputProblem;
@@ -50,7 +51,7 @@ class LeadershipTest {
 
   private static Planner planner(FileSource source, LocalJobLedger ledger) {
     JobPlanner jobs = new JobPlanner(8, source.kind(), 1_000_000, 100);
-    return new Planner(source, ledger, null, "jobs", jobs, new Router(8), 1000, Clock.systemUTC());
+    return new Planner(source, ledger, null, "jobs", jobs, new JobMessages(1, Long.MAX_VALUE), new Router(8), 1000, Clock.systemUTC());
   }
 
   private Leadership leadership(Planner... planners) {

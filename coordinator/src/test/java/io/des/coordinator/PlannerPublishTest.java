@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.des.coord.JobRecord;
 import io.des.coord.JobState;
 import io.des.coord.LocalJobLedger;
+import io.des.job.JobCodec;
 import io.des.job.JobFile;
+import io.des.job.JobMessages;
+import io.des.job.PackJob;
 import io.des.job.JobPlanner;
 import io.des.job.SourceKind;
 import io.des.routing.CreatedAt;
@@ -62,7 +65,7 @@ class PlannerPublishTest {
   void aScanStoppedAtTheInFlightLimitLeavesNoOfferUnpublished() throws Exception {
     int keys = JobPublisher.MAX_IN_FLIGHT + 100;
     Planner planner = new Planner(source(keys), ledger, new KafkaTemplate<>(new MockProducerFactory<>(() -> producer)), "jobs",
-        new JobPlanner(8, SourceKind.LANDING, 1 << 20, 100), new Router(8), 10 * keys, Clock.systemUTC());
+        new JobPlanner(8, SourceKind.LANDING, 1 << 20, 100), new JobMessages(1, Long.MAX_VALUE), new Router(8), 10 * keys, Clock.systemUTC());
 
     CompletableFuture<Planner.ScanReport> scan = CompletableFuture.supplyAsync(() -> {
       try {
@@ -96,5 +99,45 @@ class PlannerPublishTest {
     List<String> pending = ledger.list(JobState.PENDING, 10 * keys).stream().map(JobRecord::jobId).toList();
     assertThat(pending).as("offers left pending").hasSize(JobPublisher.MAX_IN_FLIGHT - 1);
     assertThat(acknowledged).containsAll(pending);
+  }
+
+  @Test
+  void neighbouringJobsShareMessagesAndAFailedMessageWithdrawsEachOfItsJobs() throws Exception {
+    int keys = 300;
+    Planner planner = new Planner(source(keys), ledger, new KafkaTemplate<>(new MockProducerFactory<>(() -> producer)), "jobs",
+        new JobPlanner(8, SourceKind.LANDING, 1 << 20, 100), new JobMessages(16, Long.MAX_VALUE), new Router(8), 10 * keys, Clock.systemUTC());
+    CompletableFuture<Planner.ScanReport> scan = CompletableFuture.supplyAsync(() -> {
+      try {
+        return planner.scan(() -> true);
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    // 300 jobs, offered 256 then 44: 16 messages of 16 and one of the 256's last 16, then 3 of the 44.
+    while (producer.history().size() < 19 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    producer.errorNext(new TimeoutException("broker gone")); // the first message
+    while (producer.completeNext()) {
+      // the broker acknowledges the rest
+    }
+    assertThatThrownBy(() -> scan.get(30, TimeUnit.SECONDS)).hasStackTraceContaining("broker gone");
+
+    List<ProducerRecord<String, byte[]>> sent = producer.history();
+    assertThat(sent).hasSize(19);
+    List<String> headerIds = new ArrayList<>();
+    for (ProducerRecord<String, byte[]> record : sent) {
+      List<PackJob> jobs = JobCodec.readAll(record.value());
+      List<String> ids = new ArrayList<>();
+      record.headers().headers("des-job-id").forEach(h -> ids.add(new String(h.value(), StandardCharsets.UTF_8)));
+      assertThat(ids).isEqualTo(jobs.stream().map(PackJob::jobId).toList());
+      assertThat(record.key()).isEqualTo(jobs.get(0).key().toString());
+      headerIds.addAll(ids);
+    }
+    assertThat(headerIds).hasSize(keys).doesNotHaveDuplicates();
+    List<String> pending = ledger.list(JobState.PENDING, 10 * keys).stream().map(JobRecord::jobId).toList();
+    assertThat(pending).as("the failed message's 16 offers are withdrawn").hasSize(keys - 16)
+        .doesNotContainAnyElementsOf(headerIds.subList(0, 16));
   }
 }

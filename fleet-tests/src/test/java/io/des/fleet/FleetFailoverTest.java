@@ -64,8 +64,9 @@ class FleetFailoverTest extends FleetTestBase {
       app.close(); // the other test starts a fleet of its own
     }
     List<ConsumerRecord<String, byte[]>> published = Topics.readAll(fleet.kafka.getBrokersAsString(), "des.pack-jobs", 1, Duration.ofSeconds(30));
-    List<String> ids = published.stream()
-        .map(r -> new String(r.headers().lastHeader(JobCodec.JOB_ID_HEADER).value(), StandardCharsets.UTF_8)).toList();
+    List<String> ids = published.stream() // a message names each of its jobs in a header
+        .flatMap(r -> java.util.stream.StreamSupport.stream(r.headers().headers(JobCodec.JOB_ID_HEADER).spliterator(), false))
+        .map(h -> new String(h.value(), StandardCharsets.UTF_8)).toList();
     assertThat(ids).as("job ids published").doesNotHaveDuplicates();
     JobCounts counts = jobs.redis.ledger().counts();
     assertThat(counts.failedJobs()).isZero();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.des.coord.JobState;
 import io.des.job.JobCodec;
 import io.des.job.JobFile;
+import io.des.job.JobMessages;
 import io.des.job.JobPlanner;
 import io.des.job.PackJob;
 import io.des.job.SourceKind;
@@ -30,8 +31,13 @@ class FleetFaultsTest extends FleetTestBase {
 
   /** A job of {@code count} small files of one key; {@code land} says whether the files exist. */
   private static PackJob smallJob(String prefix, int count, boolean land) throws Exception {
+    return smallJob(prefix, count, land, "small-0");
+  }
+
+  /** As above, of the key that {@code keyOf} routes to. */
+  private static PackJob smallJob(String prefix, int count, boolean land, String keyOf) throws Exception {
     Router router = new Router(8);
-    ShardKey key = router.route("small-0", DAY);
+    ShardKey key = router.route(keyOf, DAY);
     Path dir = Files.createDirectories(tmp.resolve(prefix));
     List<JobFile> files = new ArrayList<>();
     for (int i = 0; files.size() < count; i++) {
@@ -69,10 +75,25 @@ class FleetFaultsTest extends FleetTestBase {
     Topics.send(brokers, record(key, "garbage-1", "{not a job".getBytes(StandardCharsets.UTF_8)));
     Topics.send(brokers, record(key, missing.jobId(), JobCodec.write(missing)));
     Topics.send(brokers, record(key, good.jobId(), JobCodec.write(good)));
+    // A message of three jobs of other keys whose middle one cannot succeed: it alone is dead-lettered.
+    PackJob before = smallJob("before", 2, true, "small-1");
+    PackJob missingToo = smallJob("missing-too", 2, false, "small-2");
+    PackJob after = smallJob("after", 2, true, "small-3");
+    assertThat(java.util.Set.of(before.key(), missingToo.key(), after.key())).hasSize(3);
+    JobMessages.Message three = new JobMessages(64, Long.MAX_VALUE).of(List.of(before, missingToo, after)).get(0);
+    ProducerRecord<String, byte[]> several = new ProducerRecord<>("des.pack-jobs", key, three.bytes());
+    three.jobIds().forEach(id -> several.headers().add(JobCodec.JOB_ID_HEADER, id.getBytes(StandardCharsets.UTF_8)));
+    Topics.send(brokers, several);
 
     jobs.awaitDone(good.jobId(), Duration.ofMinutes(2), worker);
-    List<ConsumerRecord<String, byte[]>> dead = Topics.readAll(brokers, "des.pack-jobs.dlt", 2, Duration.ofSeconds(30));
-    assertThat(dead).hasSize(2);
+    jobs.awaitDone(after.jobId(), Duration.ofMinutes(2), worker);
+    assertThat(jobs.redis.ledger().get(before.jobId()).orElseThrow().state()).isEqualTo(JobState.DONE);
+    List<ConsumerRecord<String, byte[]>> dead = Topics.readAll(brokers, "des.pack-jobs.dlt", 3, Duration.ofSeconds(30));
+    assertThat(dead).hasSize(3);
+    assertThat(header(dead.get(2), "kafka_dlt-exception-message")).contains("No file of job " + missingToo.jobId() + " can be packed");
+    assertThat(dead.get(2).value()).as("the job alone, as a message of its own").isEqualTo(JobCodec.write(missingToo));
+    assertThat(header(dead.get(2), JobCodec.JOB_ID_HEADER)).isEqualTo(missingToo.jobId());
+    assertThat(jobs.redis.ledger().get(missingToo.jobId()).orElseThrow().state()).isEqualTo(JobState.FAILED);
     assertThat(header(dead.get(0), "kafka_dlt-exception-cause-fqcn") + header(dead.get(0), "kafka_dlt-exception-fqcn"))
         .contains("InvalidJobException");
     assertThat(header(dead.get(1), "kafka_dlt-exception-message")).contains("No file of job " + missing.jobId() + " can be packed");

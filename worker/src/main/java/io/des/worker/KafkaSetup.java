@@ -5,6 +5,8 @@ import io.des.job.InvalidJobException;
 import io.des.job.JobCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -50,26 +52,36 @@ class KafkaSetup {
     return TopicBuilder.name(properties.kafka().deadLetterTopic()).partitions(1).build();
   }
 
+  /**
+   * Publishes a record to the dead-letter topic with its cause, and records each job it names FAILED
+   * in the ledger (a job of the message that is DONE already stays DONE).
+   */
   @Bean
-  DefaultErrorHandler errorHandler(KafkaTemplate<Object, Object> template, WorkerProperties properties, JobLedger ledger, MeterRegistry meters) {
+  ConsumerRecordRecoverer deadLetters(KafkaTemplate<Object, Object> template, WorkerProperties properties, JobLedger ledger,
+      MeterRegistry meters) {
     DeadLetterPublishingRecoverer publisher = new DeadLetterPublishingRecoverer(
         template, (record, e) -> new TopicPartition(properties.kafka().deadLetterTopic(), -1));
-    ConsumerRecordRecoverer recoverer = (record, e) -> {
-      String jobId = jobIdOf(record);
+    return (record, e) -> {
+      List<String> jobIds = jobIdsOf(record);
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      log.error("Job {} goes to {}: {}", jobId, properties.kafka().deadLetterTopic(), cause.toString());
-      if (jobId != null) {
+      log.error("Job {} goes to {}: {}", jobIds.isEmpty() ? null : String.join(", ", jobIds), properties.kafka().deadLetterTopic(),
+          cause.toString());
+      for (String jobId : jobIds) {
         ledger.failed(jobId, cause.toString());
       }
       meters.counter("des.worker.dead.letters", "cause", cause.getClass().getSimpleName()).increment();
       publisher.accept(record, e);
     };
+  }
+
+  @Bean
+  DefaultErrorHandler errorHandler(ConsumerRecordRecoverer deadLetters, WorkerProperties properties) {
     WorkerProperties.Worker worker = properties.worker();
     ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(Math.max(0, worker.maxAttempts() - 1));
     backOff.setInitialInterval(worker.retryBackoff().toMillis());
     backOff.setMultiplier(2);
     backOff.setMaxInterval(Duration.ofSeconds(30).toMillis());
-    DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
+    DefaultErrorHandler handler = new DefaultErrorHandler(deadLetters, backOff);
     handler.addNotRetryableExceptions(InvalidJobException.class, UnpackableJobException.class);
     handler.setBackOffFunction((record, e) -> isKeyBusy(e)
         ? new FixedBackOff(worker.retryBackoff().toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS)
@@ -93,18 +105,19 @@ class KafkaSetup {
     return false;
   }
 
-  static String jobIdOf(ConsumerRecord<?, ?> record) {
-    Header header = record.headers().lastHeader(JobCodec.JOB_ID_HEADER);
-    if (header != null) {
-      return new String(header.value(), StandardCharsets.UTF_8);
+  /** The ids of the jobs a record carries: its id headers (one per job), else from its content; empty if neither names one. */
+  static List<String> jobIdsOf(ConsumerRecord<?, ?> record) {
+    List<String> ids = new ArrayList<>();
+    for (Header header : record.headers().headers(JobCodec.JOB_ID_HEADER)) {
+      ids.add(new String(header.value(), StandardCharsets.UTF_8));
     }
-    if (record.value() instanceof byte[] bytes) {
+    if (ids.isEmpty() && record.value() instanceof byte[] bytes) {
       try {
-        return JobCodec.read(bytes).jobId();
+        JobCodec.readAll(bytes).forEach(job -> ids.add(job.jobId()));
       } catch (InvalidJobException e) {
-        return null;
+        return List.of();
       }
     }
-    return null;
+    return ids;
   }
 }
