@@ -14,9 +14,9 @@ import java.util.List;
 public final class JobMessages {
   /**
    * One message: the Kafka record key (the first job's shard key), the jobs' ids (one record header
-   * each) and the bytes.
+   * each), the bytes, and how many bytes of files its jobs name together.
    */
-  public record Message(String key, List<String> jobIds, byte[] bytes) {
+  public record Message(String key, List<String> jobIds, byte[] bytes, long fileBytes) {
     public Message {
       jobIds = List.copyOf(jobIds);
     }
@@ -72,6 +72,7 @@ public final class JobMessages {
   private static Message message(List<PackJob> jobs, List<byte[]> encoded) {
     // One job keeps format 1, which workers from before format 2 read too.
     byte[] bytes = jobs.size() == 1 ? encoded.get(0) : JobCodec.writeSeveral(encoded);
-    return new Message(jobs.get(0).key().toString(), jobs.stream().map(PackJob::jobId).toList(), bytes);
+    return new Message(jobs.get(0).key().toString(), jobs.stream().map(PackJob::jobId).toList(), bytes,
+        jobs.stream().mapToLong(PackJob::bytes).sum());
   }
 }

@@ -54,18 +54,18 @@ final class JobPublisher {
    * @throws IOException if an earlier send failed (when the in-flight limit made this one wait)
    */
   void send(String topic, String shardKey, String jobId, byte[] message) throws InterruptedException, IOException {
-    send(topic, shardKey, List.of(jobId), message);
+    send(topic, null, shardKey, List.of(jobId), message);
   }
 
   /**
    * Starts publishing a message of several jobs ({@link io.des.job.JobMessages}), one id header
-   * per job; if it fails, all their offers are withdrawn.
+   * per job, to {@code partition} (null: the key's); if it fails, all their offers are withdrawn.
    */
-  void send(String topic, String key, List<String> jobIds, byte[] message) throws InterruptedException, IOException {
+  void send(String topic, Integer partition, String key, List<String> jobIds, byte[] message) throws InterruptedException, IOException {
     if (inFlight.size() >= MAX_IN_FLIGHT || inFlightBytes + message.length > MAX_IN_FLIGHT_BYTES) {
       flush();
     }
-    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, message);
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition, key, message);
     for (String jobId : jobIds) {
       record.headers().add(JobCodec.JOB_ID_HEADER, jobId.getBytes(StandardCharsets.UTF_8));
     }

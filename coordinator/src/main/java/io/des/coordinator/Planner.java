@@ -99,6 +99,7 @@ final class Planner {
     }
     int published = 0, known = 0, busy = 0;
     JobPublisher publisher = new JobPublisher(kafka, ledger);
+    PartitionSpread spread = byKey.isEmpty() ? null : PartitionSpread.of(kafka, topic);
     Iterator<Map.Entry<ShardKey, List<JobFile>>> keys = byKey.entrySet().iterator();
     // Offered to the ledger and not yet handed to the publisher: if the scan fails, these have no
     // message on the topic and would hold their keys until the next leader's StrandedJobs.
@@ -132,7 +133,7 @@ final class Planner {
             log.warn("No longer the leader: stopping this scan before publishing {}", message.jobIds().get(0));
             break chunks;
           }
-          publisher.send(topic, message.key(), message.jobIds(), message.bytes());
+          publisher.send(topic, spread.next(message.fileBytes()), message.key(), message.jobIds(), message.bytes());
           for (int i = 0; i < message.jobIds().size(); i++) {
             unsent.poll();
           }

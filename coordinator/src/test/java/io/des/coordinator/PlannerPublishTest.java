@@ -28,6 +28,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -42,8 +45,21 @@ import org.springframework.kafka.mock.MockProducerFactory;
  * Kafka's {@link MockProducer}, completion off, is the broker and its fault switch.
  */
 class PlannerPublishTest {
-  private final MockProducer<String, byte[]> producer =
-      new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+  private final MockProducer<String, byte[]> producer = shared(Cluster.empty(), false);
+
+  /**
+   * A mock producer that, like the factory's shared producer in the apps, outlives a close: the
+   * template closes the producer it used after {@code partitionsFor}.
+   */
+  private static MockProducer<String, byte[]> shared(Cluster cluster, boolean autoComplete) {
+    return new MockProducer<>(cluster, autoComplete, null, new StringSerializer(), new ByteArraySerializer()) {
+      @Override
+      public void close() {}
+
+      @Override
+      public void close(Duration timeout) {}
+    };
+  }
   private final LocalJobLedger ledger = new LocalJobLedger();
 
   /** One file in each of {@code keys} shard keys (256 a day), all valid. */
@@ -139,5 +155,27 @@ class PlannerPublishTest {
     List<String> pending = ledger.list(JobState.PENDING, 10 * keys).stream().map(JobRecord::jobId).toList();
     assertThat(pending).as("the failed message's 16 offers are withdrawn").hasSize(keys - 16)
         .doesNotContainAnyElementsOf(headerIds.subList(0, 16));
+  }
+
+  @Test
+  void messagesAreSpreadEvenlyOverThePartitionsNotByTheirKeys() throws Exception {
+    int keys = 300;
+    Node broker = new Node(0, "localhost", 9092);
+    List<PartitionInfo> partitions = new ArrayList<>();
+    for (int p = 0; p < 6; p++) {
+      partitions.add(new PartitionInfo("jobs", p, broker, new Node[] {broker}, new Node[] {broker}));
+    }
+    Cluster cluster = new Cluster("test", List.of(broker), partitions, Set.of(), Set.of());
+    MockProducer<String, byte[]> sixPartitions = shared(cluster, true);
+    Planner planner = new Planner(source(keys), ledger, new KafkaTemplate<>(new MockProducerFactory<>(() -> sixPartitions)), "jobs",
+        new JobPlanner(8, SourceKind.LANDING, 1 << 20, 100), new JobMessages(4, Long.MAX_VALUE), new Router(8), 10 * keys, Clock.systemUTC());
+    assertThat(planner.scan(() -> true).published()).isEqualTo(keys);
+
+    int[] perPartition = new int[6];
+    for (ProducerRecord<String, byte[]> record : sixPartitions.history()) {
+      perPartition[record.partition()] += JobCodec.readAll(record.value()).size();
+    }
+    // 300 jobs of one 10-byte file each, 4 to a message: 75 messages, 12 or 13 on each partition.
+    assertThat(java.util.Arrays.stream(perPartition).boxed().toList()).allMatch(jobs -> jobs == 48 || jobs == 52);
   }
 }
