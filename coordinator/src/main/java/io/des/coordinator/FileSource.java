@@ -30,6 +30,15 @@ interface FileSource {
    */
   Scan scan(int maxFiles) throws IOException;
 
+  /**
+   * Whether something landed since the last call (a file or folder moved into a watched landing
+   * folder), so that an idle coordinator scans at once instead of at its next interval. Sources
+   * that cannot tell say no; the interval finds their files.
+   */
+  default boolean landed() {
+    return false;
+  }
+
   /** What {@code /status} shows about the source besides its last scan (settings, cursors). */
   Map<String, Object> describe();
 

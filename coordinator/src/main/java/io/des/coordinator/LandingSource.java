@@ -14,12 +14,17 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A landing folder (docs/fleet.md): {@code files/} holds loose files (uid = the path under it,
@@ -28,16 +33,60 @@ import java.util.Map;
  * manifest whose files are all gone moves to {@code manifests/done/}.
  */
 final class LandingSource implements FileSource {
+  private static final Logger log = LoggerFactory.getLogger(LandingSource.class);
   private final Path root;
   private final Router router;
   private final Duration settle;
   private final Clock clock;
+
+  /** Watches the top of {@code files/} and {@code manifests/} for arrivals; null where the platform cannot. */
+  private final WatchService arrivals;
 
   LandingSource(Path root, Router router, Duration settle, Clock clock) {
     this.root = root;
     this.router = router;
     this.settle = settle;
     this.clock = clock;
+    this.arrivals = watch(root.resolve("files"), root.resolve("manifests"));
+  }
+
+  private static WatchService watch(Path... folders) {
+    WatchService watcher = null;
+    try {
+      watcher = folders[0].getFileSystem().newWatchService();
+      for (Path folder : folders) {
+        Files.createDirectories(folder).register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+      }
+      return watcher;
+    } catch (IOException | UnsupportedOperationException e) {
+      log.info("Not watching {} for arrivals ({}); scans keep to their interval", folders[0].getParent(), e.toString());
+      if (watcher != null) {
+        try {
+          watcher.close();
+        } catch (IOException ignored) {
+          // nothing was watched
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Whether a file or folder appeared at the top of {@code files/} or {@code manifests/} since the
+   * last call (inotify on Linux); what lands deeper in a folder that exists already waits for the
+   * interval.
+   */
+  @Override
+  public boolean landed() {
+    if (arrivals == null) {
+      return false;
+    }
+    boolean landed = false;
+    for (WatchKey key = arrivals.poll(); key != null; key = arrivals.poll()) {
+      landed |= !key.pollEvents().isEmpty();
+      key.reset();
+    }
+    return landed;
   }
 
   @Override

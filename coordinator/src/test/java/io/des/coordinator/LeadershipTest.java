@@ -133,4 +133,57 @@ class LeadershipTest {
     leadership.tick();
     assertThat(scans[0]).as("one pending: the source is read again").isEqualTo(2);
   }
+
+  @Test
+  void anArrivalWakesAnIdleLeaderBeforeItsIntervalButNotABusyOne() throws Exception {
+    queueTarget = 2;
+    int[] scans = {0};
+    java.util.concurrent.atomic.AtomicBoolean arrived = new java.util.concurrent.atomic.AtomicBoolean();
+    FakeSource fake = FakeSource.landing("watched", () -> {
+      scans[0]++;
+      return new FileSource.Scan(List.of(), List.of(), null);
+    });
+    FileSource watched = new FileSource() {
+      public String name() {
+        return fake.name();
+      }
+
+      public io.des.job.SourceKind kind() {
+        return fake.kind();
+      }
+
+      public Scan scan(int maxFiles) throws IOException {
+        return fake.scan(maxFiles);
+      }
+
+      public Map<String, Object> describe() {
+        return fake.describe();
+      }
+
+      @Override
+      public boolean landed() {
+        return arrived.getAndSet(false);
+      }
+    };
+    Leadership leadership = leadership(planner(watched, ledger));
+    leadership.campaign();
+    awaitLeader();
+
+    leadership.poll(); // just started: the 2 s interval has not passed, nothing arrived
+    assertThat(scans[0]).isZero();
+    arrived.set(true);
+    leadership.poll();
+    assertThat(scans[0]).as("an arrival wakes the idle leader").isEqualTo(1);
+    leadership.poll();
+    assertThat(scans[0]).as("and only once").isEqualTo(1);
+
+    ledger.offer("job-a", "20240101_01", 1, 1);
+    ledger.offer("job-b", "20240101_02", 1, 1);
+    arrived.set(true);
+    leadership.poll(); // the queue is at its target: no scan, and the leader is busy
+    arrived.set(true);
+    leadership.poll();
+    assertThat(scans[0]).as("a busy leader keeps to its interval").isEqualTo(1);
+    assertThat(meters.get("des.coordinator.scans.skipped").counter().count()).isEqualTo(1);
+  }
 }
