@@ -51,7 +51,7 @@ class Leadership {
   private final int queueTarget;
   /** Set on election: the new leader first releases what a previous one left offered but unpublished. */
   private volatile boolean newTerm;
-  private Duration scanInterval = Duration.ofSeconds(2);
+  private final Duration scanInterval;
   /** When the last tick ended, in nanoTime; and whether its scans published nothing. */
   private long lastTickEnded = System.nanoTime();
   private boolean idle = true;
@@ -59,18 +59,19 @@ class Leadership {
   @org.springframework.beans.factory.annotation.Autowired
   Leadership(LeaderElection election, ObjectProvider<Planner> planners, JobLedger ledger, StrandedJobs stranded, MeterRegistry meters,
       CoordinatorProperties properties) {
-    this(election, planners, ledger, stranded, meters, properties.coordinator().queueTarget());
-    this.scanInterval = properties.coordinator().scanInterval();
+    this(election, planners, ledger, stranded, meters, properties.coordinator().queueTarget(), properties.coordinator().scanInterval());
   }
 
   /**
    * @param queueTarget while at least this many jobs are pending (published, not taken), the
    *     sources are not scanned: the workers have work queued, and a scan reads the whole source
    *     only to find its keys busy
+   * @param scanInterval the pause between two ticks, unless something lands while the leader is idle
    */
   Leadership(LeaderElection election, ObjectProvider<Planner> planners, JobLedger ledger, StrandedJobs stranded, MeterRegistry meters,
-      int queueTarget) {
+      int queueTarget, Duration scanInterval) {
     this.queueTarget = queueTarget;
+    this.scanInterval = scanInterval;
     this.election = election;
     this.stranded = stranded;
     this.planners = planners.orderedStream().toList();

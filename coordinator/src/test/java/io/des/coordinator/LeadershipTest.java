@@ -65,7 +65,7 @@ class LeadershipTest {
     }, () -> {
       throw new AssertionError("no topic to read");
     }, java.util.List.of("jobs"), "des-workers", ledger);
-    return new Leadership(election, beans.getBeanProvider(Planner.class), ledger, stranded, meters, queueTarget);
+    return new Leadership(election, beans.getBeanProvider(Planner.class), ledger, stranded, meters, queueTarget, Duration.ofSeconds(2));
   }
 
   private void awaitLeader() throws InterruptedException {
