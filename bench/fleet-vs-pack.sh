@@ -105,12 +105,13 @@ run_fleet() {
   local n=$1 stage=$WORK/stage-$n start end before
   rm -rf "$stage"
   cp -a "$DATA" "$stage" # same file system as the landing folder, so the move below is a rename
-  # Moved n x 366 days later (created_at is the modification time): each run packs into shard keys
-  # of its own, as each des pack run packs into a prefix of its own. Else the second run would find
-  # the first run's shards in its keys and read their catalogs and indexes, which des pack never does.
+  # Moved n x 366 days earlier (created_at is the modification time; later could be in the future,
+  # which a landing folder leaves alone): each run packs into shard keys of its own, as each des pack
+  # run packs into a prefix of its own. Else the second run would find the first run's shards in its
+  # keys and read their catalogs and indexes, which des pack never does.
   python3 - "$stage" "$n" <<'PY'
 import os, sys
-shift = int(sys.argv[2]) * 366 * 86400
+shift = -int(sys.argv[2]) * 366 * 86400
 for folder, _, names in os.walk(sys.argv[1]):
     for name in names:
         p = os.path.join(folder, name)
