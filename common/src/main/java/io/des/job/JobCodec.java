@@ -43,6 +43,7 @@ public final class JobCodec {
   public static final String JOB_ID_HEADER = "des-job-id";
 
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  private static final byte[] SEVERAL_HEAD = ("{\"format\":" + FORMAT_SEVERAL + ",\"jobs\":[").getBytes(StandardCharsets.US_ASCII);
 
   public static byte[] write(PackJob job) {
     Map<String, Object> root = new LinkedHashMap<>();
@@ -70,21 +71,23 @@ public final class JobCodec {
    * {@link #MAX_JOBS} ({@link JobMessages} does).
    */
   static byte[] writeSeveral(List<byte[]> encodedJobs) {
-    byte[] head = ("{\"format\":" + FORMAT_SEVERAL + ",\"jobs\":[").getBytes(StandardCharsets.US_ASCII);
-    int size = head.length + 2 + Math.max(0, encodedJobs.size() - 1);
+    int size = severalOverhead(encodedJobs.size());
     for (byte[] job : encodedJobs) {
       size += job.length;
     }
-    ByteBuffer out = ByteBuffer.allocate(size).put(head);
+    ByteBuffer out = ByteBuffer.allocate(size).put(SEVERAL_HEAD);
     for (int i = 0; i < encodedJobs.size(); i++) {
-      out.put(i == 0 ? new byte[0] : new byte[] {','}).put(encodedJobs.get(i));
+      if (i > 0) {
+        out.put((byte) ',');
+      }
+      out.put(encodedJobs.get(i));
     }
     return out.put((byte) ']').put((byte) '}').array();
   }
 
   /** The bytes {@link #writeSeveral} adds to its jobs' own: the wrapper, and a comma between two jobs. */
   static int severalOverhead(int jobs) {
-    return ("{\"format\":" + FORMAT_SEVERAL + ",\"jobs\":[]}").length() + Math.max(0, jobs - 1);
+    return SEVERAL_HEAD.length + 2 + Math.max(0, jobs - 1);
   }
 
   /**

@@ -1,7 +1,10 @@
 package io.des.job;
 
+import io.des.routing.ShardKey;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Puts jobs into Kafka messages: neighbouring jobs (in the order given, which the coordinator sorts
@@ -42,6 +45,7 @@ public final class JobMessages {
   public List<Message> of(List<PackJob> jobs) {
     List<Message> messages = new ArrayList<>();
     List<PackJob> current = new ArrayList<>();
+    Set<ShardKey> keys = new HashSet<>();
     List<byte[]> encoded = new ArrayList<>();
     long bytes = 0;
     int size = 0;
@@ -50,15 +54,17 @@ public final class JobMessages {
       boolean fits = current.size() < maxJobs
           && bytes + job.bytes() <= maxBytes
           && size + one.length + JobCodec.severalOverhead(current.size() + 1) <= JobCodec.MAX_BYTES
-          && current.stream().noneMatch(j -> j.key().equals(job.key()));
+          && !keys.contains(job.key());
       if (!current.isEmpty() && !fits) {
         messages.add(message(current, encoded));
         current = new ArrayList<>();
+        keys.clear();
         encoded = new ArrayList<>();
         bytes = 0;
         size = 0;
       }
       current.add(job);
+      keys.add(job.key());
       encoded.add(one);
       bytes += job.bytes();
       size += one.length;

@@ -77,12 +77,15 @@ class PlannerPublishTest {
     return FakeSource.landing("test", () -> new FileSource.Scan(files, List.of(), null));
   }
 
-  @Test
-  void aScanStoppedAtTheInFlightLimitLeavesNoOfferUnpublished() throws Exception {
-    int keys = JobPublisher.MAX_IN_FLIGHT + 100;
-    Planner planner = new Planner(source(keys), ledger, new KafkaTemplate<>(new MockProducerFactory<>(() -> producer)), "jobs",
-        new JobPlanner(8, SourceKind.LANDING, 1 << 20, 100), new JobMessages(1, Long.MAX_VALUE), new Router(8), 10 * keys, Clock.systemUTC());
+  /** A planner of {@code keys} one-file jobs, {@code jobsPerMessage} to a message, publishing through {@code kafka}. */
+  private Planner planner(int keys, int jobsPerMessage, MockProducer<String, byte[]> kafka) {
+    return new Planner(source(keys), ledger, new KafkaTemplate<>(new MockProducerFactory<>(() -> kafka)), "jobs",
+        new JobPlanner(8, SourceKind.LANDING, 1 << 20, 100), new JobMessages(jobsPerMessage, Long.MAX_VALUE), new Router(8), 10 * keys,
+        Clock.systemUTC());
+  }
 
+  /** Starts a scan in the background and waits until the broker holds {@code sends} unanswered records. */
+  private CompletableFuture<Planner.ScanReport> scanUntilSent(Planner planner, int sends) throws InterruptedException {
     CompletableFuture<Planner.ScanReport> scan = CompletableFuture.supplyAsync(() -> {
       try {
         return planner.scan(() -> true);
@@ -90,11 +93,18 @@ class PlannerPublishTest {
         throw new IllegalStateException(e);
       }
     });
-    // The first MAX_IN_FLIGHT sends go out; the next one waits for their acknowledgements.
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (producer.history().size() < JobPublisher.MAX_IN_FLIGHT && System.nanoTime() < deadline) {
+    while (producer.history().size() < sends && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
+    return scan;
+  }
+
+  @Test
+  void aScanStoppedAtTheInFlightLimitLeavesNoOfferUnpublished() throws Exception {
+    int keys = JobPublisher.MAX_IN_FLIGHT + 100;
+    // The first MAX_IN_FLIGHT sends go out; the next one waits for their acknowledgements.
+    CompletableFuture<Planner.ScanReport> scan = scanUntilSent(planner(keys, 1, producer), JobPublisher.MAX_IN_FLIGHT);
     Thread.sleep(200);
     assertThat(producer.history()).hasSize(JobPublisher.MAX_IN_FLIGHT);
     assertThat(scan).isNotDone();
@@ -120,20 +130,8 @@ class PlannerPublishTest {
   @Test
   void neighbouringJobsShareMessagesAndAFailedMessageWithdrawsEachOfItsJobs() throws Exception {
     int keys = 300;
-    Planner planner = new Planner(source(keys), ledger, new KafkaTemplate<>(new MockProducerFactory<>(() -> producer)), "jobs",
-        new JobPlanner(8, SourceKind.LANDING, 1 << 20, 100), new JobMessages(16, Long.MAX_VALUE), new Router(8), 10 * keys, Clock.systemUTC());
-    CompletableFuture<Planner.ScanReport> scan = CompletableFuture.supplyAsync(() -> {
-      try {
-        return planner.scan(() -> true);
-      } catch (IOException | InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    // 300 jobs, offered 256 then 44: 16 messages of 16 and one of the 256's last 16, then 3 of the 44.
-    while (producer.history().size() < 19 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    // 300 jobs, offered 256 then 44: 16 messages of 16, then 3 of the 44 (16, 16 and 12).
+    CompletableFuture<Planner.ScanReport> scan = scanUntilSent(planner(keys, 16, producer), 19);
     producer.errorNext(new TimeoutException("broker gone")); // the first message
     while (producer.completeNext()) {
       // the broker acknowledges the rest
@@ -167,12 +165,11 @@ class PlannerPublishTest {
     }
     Cluster cluster = new Cluster("test", List.of(broker), partitions, Set.of(), Set.of());
     MockProducer<String, byte[]> sixPartitions = shared(cluster, true);
-    Planner planner = new Planner(source(keys), ledger, new KafkaTemplate<>(new MockProducerFactory<>(() -> sixPartitions)), "jobs",
-        new JobPlanner(8, SourceKind.LANDING, 1 << 20, 100), new JobMessages(4, Long.MAX_VALUE), new Router(8), 10 * keys, Clock.systemUTC());
-    assertThat(planner.scan(() -> true).published()).isEqualTo(keys);
+    assertThat(planner(keys, 4, sixPartitions).scan(() -> true).published()).isEqualTo(keys);
 
     int[] perPartition = new int[6];
     for (ProducerRecord<String, byte[]> record : sixPartitions.history()) {
+      assertThat(record.partition()).as("a partition chosen by the coordinator, not left to the key").isNotNull();
       perPartition[record.partition()] += JobCodec.readAll(record.value()).size();
     }
     // 300 jobs of one 10-byte file each, 4 to a message: 75 messages, 12 or 13 on each partition.
