@@ -125,17 +125,11 @@ PY
   cpu_snapshot "$WORK/cpu-before"
   start=$(date +%s.%N)
   mv "$stage" "$LANDING/files/run-$STAMP-$n"
-  while true; do
-    sleep 0.5
-    local s left
-    s=$(status)
-    left=$(find "$LANDING/files/run-$STAMP-$n" -type f -print -quit | wc -l)
-    # Done when the folder is empty and the ledger counts every file packed (deleted files alone
-    # could be a job's sources deleted before its ledger record says done).
-    if [[ $left -eq 0 ]] && [[ $(echo "$s" | json "d['files']['packed'] - $before") -ge $INPUT_FILES ]]; then
-      break
-    fi
-  done
+  # Done when the folder is empty and the ledger counts every file packed (deleted files alone
+  # could be a job's sources deleted before its ledger record says done). Polled every 0.2 s, the
+  # cheap check first; /status reads the ledger's counts when asked.
+  while [[ -n $(find "$LANDING/files/run-$STAMP-$n" -type f -print -quit) ]]; do sleep 0.2; done
+  until [[ $(status | json "d['files']['packed'] - $before") -ge $INPUT_FILES ]]; do sleep 0.2; done
   end=$(date +%s.%N)
   cpu_snapshot "$WORK/cpu-after"
   cpu_delta "$WORK/cpu-before" "$WORK/cpu-after" fleet "$n"

@@ -21,10 +21,10 @@ import java.util.stream.Stream;
  * <p>Each change is a new generation {@code _catalog/<date>/<hex>/<generation>.json}, written with
  * an exclusive create: of two writers that both read generation N, exactly one creates N+1 and the
  * other re-reads and retries. Generations are never modified. {@code head.json} beside them is a
- * hint (a copy of a recent generation, replaced after each commit) so that a reader needs one GET
- * for the hint and one probe for the generation after it (a key with one generation has no hint:
- * the probe starts at generation 1). A hint that lags (a slow writer
- * overwrote a newer one) costs extra probes, never a wrong answer. See docs/catalog.md.
+ * hint (a copy of a recent generation, replaced after each commit from generation 2 on). A reader
+ * reads generation 1 first (a key without a catalog costs that one GET), then the hint, then probes
+ * the generation after the newer of the two. A hint that lags (a slow writer
+ * overwrote a newer one) costs extra probes, never a wrong answer. See docs/layout.md.
  */
 public final class ShardCatalog {
   /** Catalog generations are small; anything bigger is refused rather than loaded. */
@@ -84,13 +84,22 @@ public final class ShardCatalog {
    * archive is known to have no uncataloged shards, else empty.
    */
   public CatalogState load(ShardKey key) throws IOException {
-    CatalogState state = null;
+    // Generation 1 first: a key without a catalog (each key of a new day, what packing meets most)
+    // costs one read, not two. Generations are contiguous and never deleted, so none means no catalog.
+    byte[] first = readSmall(generationPath(key, 1));
+    if (first == null) {
+      return withoutCatalog(key);
+    }
+    CatalogState state = CatalogCodec.read(generationPath(key, 1).key(), first, key, 1);
     byte[] head = readSmall(headPath(key));
     if (head != null) {
       try {
-        state = CatalogCodec.read(headPath(key).key(), head, key, -1);
+        CatalogState hint = CatalogCodec.read(headPath(key).key(), head, key, -1);
+        if (hint.generation() > state.generation()) {
+          state = hint;
+        }
       } catch (CorruptCatalogException unreadableHint) {
-        state = null; // only a hint: probe from the first generation instead
+        // only a hint: probe on from generation 1 instead
       }
     }
     return probeFrom(key, state);
@@ -106,21 +115,19 @@ public final class ShardCatalog {
     return known.generation() == 0 ? load(known.key()) : probeFrom(known.key(), known);
   }
 
-  /** The newest generation after {@code state} (null: from the first), or the listing/empty state for a key without one. */
+  /** The newest generation after {@code state}, a generation read earlier. */
   private CatalogState probeFrom(ShardKey key, CatalogState state) throws IOException {
-    long generation = state == null ? 0 : state.generation();
     while (true) {
-      BlobPath next = generationPath(key, generation + 1);
+      BlobPath next = generationPath(key, state.generation() + 1);
       byte[] bytes = readSmall(next);
       if (bytes == null) {
-        break;
+        return state;
       }
-      state = CatalogCodec.read(next.key(), bytes, key, generation + 1);
-      generation++;
+      state = CatalogCodec.read(next.key(), bytes, key, state.generation() + 1);
     }
-    if (state != null) {
-      return state;
-    }
+  }
+
+  private CatalogState withoutCatalog(ShardKey key) throws IOException {
     return uncataloged == Uncataloged.LIST_SHARD_FILES ? fromListing(key) : CatalogState.empty(key);
   }
 

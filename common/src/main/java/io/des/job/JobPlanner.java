@@ -59,16 +59,16 @@ public final class JobPlanner {
 
   /** {@code <key>-<first 20 hex digits of SHA-256 over key, n_bits, source and every file>}. */
   public static String idOf(ShardKey key, int nBits, SourceKind source, List<JobFile> files) {
-    MessageDigest sha = sha256();
-    update(sha, "des-pack-job-v1\n" + key + "\n" + nBits + "\n" + source.name() + "\n");
+    // One text hashed once (the same digest as a line at a time): a backlog's ids are computed for
+    // every file of it while the workers already run.
+    StringBuilder text = new StringBuilder(64 + 96 * files.size());
+    text.append("des-pack-job-v1\n").append(key).append('\n').append(nBits).append('\n').append(source.name()).append('\n');
     for (JobFile f : files) {
-      update(sha, f.uid() + "\0" + f.createdAt().toIso() + "\0" + f.size() + "\0" + f.location() + "\n");
+      text.append(f.uid()).append('\0').append(f.createdAt().toIso()).append('\0').append(f.size()).append('\0')
+          .append(f.location()).append('\n');
     }
-    return key + "-" + HexFormat.of().formatHex(sha.digest(), 0, 10);
-  }
-
-  private static void update(MessageDigest sha, String text) {
-    sha.update(text.getBytes(StandardCharsets.UTF_8));
+    byte[] digest = sha256().digest(text.toString().getBytes(StandardCharsets.UTF_8));
+    return key + "-" + HexFormat.of().formatHex(digest, 0, 10);
   }
 
   private static MessageDigest sha256() {

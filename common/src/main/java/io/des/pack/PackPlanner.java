@@ -3,6 +3,7 @@ package io.des.pack;
 import io.des.format.ShardWriter;
 import io.des.routing.Router;
 import io.des.routing.ShardKey;
+import io.des.routing.ShardKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -31,7 +32,7 @@ public final class PackPlanner {
     // every insert, which was most of the planning time. One ShardKey object per key, uids
     // checked per key: planning holds little per file.
     Map<ShardKey, Group> groups = new HashMap<>();
-    Keys keys = new Keys(router);
+    ShardKeys keys = new ShardKeys(router);
     for (SourceFile f : files) {
       Checked checked = check(f, router, keys);
       if (checked.problem() != null) {
@@ -64,30 +65,6 @@ public final class PackPlanner {
     final Map<String, SourceFile> uids = new HashMap<>();
   }
 
-  /**
-   * The shard keys met so far, by date and shard index: a file routes to a key without building
-   * and validating its strings again (they were built once per key per file before).
-   */
-  private static final class Keys {
-    private final Router router;
-    private final Map<LocalDate, ShardKey[]> byDate = new HashMap<>();
-
-    Keys(Router router) {
-      this.router = router;
-    }
-
-    ShardKey route(String uid, LocalDate date) {
-      ShardKey[] day = byDate.computeIfAbsent(date, d -> new ShardKey[router.shardCount()]);
-      int index = router.shardIndex(uid);
-      ShardKey key = day[index];
-      if (key == null) {
-        key = router.route(uid, date);
-        day[index] = key;
-      }
-      return key;
-    }
-  }
-
   /** A file's key and measured size, or why it cannot be packed. */
   private record Checked(ShardKey key, long size, InputProblem problem) {
     static Checked problem(SourceFile f, String reason) {
@@ -105,7 +82,7 @@ public final class PackPlanner {
     return check(f, router, null).problem();
   }
 
-  private static Checked check(SourceFile f, Router router, Keys keys) {
+  private static Checked check(SourceFile f, Router router, ShardKeys keys) {
     try {
       ShardWriter.uidBytes(f.uid());
     } catch (IllegalArgumentException e) {

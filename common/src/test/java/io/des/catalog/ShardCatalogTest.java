@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.des.routing.ShardKey;
 import io.des.storage.BlobPath;
 import io.des.storage.BlobStore;
+import io.des.storage.FaultyBlobStore;
 import io.des.storage.InMemoryBlobStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,22 @@ class ShardCatalogTest {
     CatalogState loaded = new ShardCatalog(store).load(KEY);
     assertThat(loaded.generation()).isEqualTo(2);
     assertThat(loaded.shards()).extracting(LiveShard::name).containsExactly("20240101_39_0000.des", "20240101_39_0001.des");
+  }
+
+  @Test
+  void aKeyWithoutACatalogCostsOneReadAndAKeyWithManyGenerationsThree() throws Exception {
+    FaultyBlobStore store = new FaultyBlobStore(newStore());
+    ShardCatalog catalog = new ShardCatalog(store);
+    assertThat(catalog.load(KEY).generation()).isZero();
+    assertThat(store.reads()).as("generation 1, missing: the whole cost of a new key").isEqualTo(1);
+
+    for (int seq = 0; seq < 5; seq++) {
+      LiveShard next = shard(seq);
+      catalog.commit(KEY, 0, s -> s.withShard(next, 8));
+    }
+    store.reset();
+    assertThat(catalog.load(KEY).generation()).isEqualTo(5);
+    assertThat(store.reads()).as("generation 1, the hint (generation 5), generation 6 missing").isEqualTo(3);
   }
 
   @Test

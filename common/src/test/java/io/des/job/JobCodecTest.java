@@ -47,6 +47,17 @@ class JobCodecTest {
   }
 
   @Test
+  void aJobIsWrittenInTheDocumentedForm() {
+    PackJob job = job(filesOfOneKey(2));
+    JobFile a = job.files().get(0), b = job.files().get(1);
+    // Format 1 as docs/fleet.md shows it: workers of every version read this.
+    assertThat(json(job)).isEqualTo("{\"format\":1,\"job_id\":\"" + job.jobId() + "\",\"key\":\"" + job.key()
+        + "\",\"n_bits\":8,\"source\":\"LANDING\",\"files\":["
+        + "{\"uid\":\"" + a.uid() + "\",\"created_at\":\"" + T.toIso() + "\",\"size\":" + a.size() + ",\"location\":\"" + a.location() + "\"},"
+        + "{\"uid\":\"" + b.uid() + "\",\"created_at\":\"" + T.toIso() + "\",\"size\":" + b.size() + ",\"location\":\"" + b.location() + "\"}]}");
+  }
+
+  @Test
   void theIdIsAFunctionOfTheContentAndIsFrozen() {
     List<JobFile> files = filesOfOneKey(3);
     PackJob job = job(files);

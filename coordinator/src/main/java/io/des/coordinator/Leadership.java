@@ -211,7 +211,7 @@ class Leadership {
 
   /** The status endpoint's body. */
   Map<String, Object> status() {
-    JobCounts c = counts.get();
+    JobCounts c = liveCounts();
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("leader", election.isLeader());
     s.put("term", election.term());
@@ -247,6 +247,15 @@ class Leadership {
       s.put("last_error", lastError);
     }
     return s;
+  }
+
+  /** The ledger's counts now (one small read), or as of the last tick if the ledger cannot be read. */
+  private JobCounts liveCounts() {
+    try {
+      return ledger.counts();
+    } catch (RuntimeException e) {
+      return counts.get();
+    }
   }
 
   private static Map<String, Object> scanStatus(Planner.ScanReport r) {

@@ -10,6 +10,7 @@ import io.des.job.PackJob;
 import io.des.pack.InputProblem;
 import io.des.routing.Router;
 import io.des.routing.ShardKey;
+import io.des.routing.ShardKeys;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,12 +19,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,16 +92,20 @@ final class Planner {
     Duration read = Duration.ofNanos(System.nanoTime() - start);
     List<InputProblem> problems = new ArrayList<>(scan.problems());
     long pending = scan.files().size() + scan.problems().size();
-    Map<ShardKey, List<JobFile>> byKey = new TreeMap<>(Comparator.comparing(ShardKey::toString));
+    // Grouped in a hash map, the keys sorted once: neighbouring keys share messages (JobMessages).
+    Map<ShardKey, List<JobFile>> groups = new HashMap<>();
+    ShardKeys routes = new ShardKeys(router);
     long bytes = 0;
     for (JobFile f : scan.files()) {
-      byKey.computeIfAbsent(router.route(f.uid(), f.createdAt()), k -> new ArrayList<>()).add(f);
+      groups.computeIfAbsent(routes.route(f.uid(), f.createdAt()), k -> new ArrayList<>()).add(f);
       bytes += f.size();
     }
+    List<Map.Entry<ShardKey, List<JobFile>>> byKey = new ArrayList<>(groups.entrySet());
+    byKey.sort(Map.Entry.comparingByKey(Comparator.comparing(ShardKey::toString)));
     int published = 0, known = 0, busy = 0;
     JobPublisher publisher = new JobPublisher(kafka, ledger);
     PartitionSpread spread = byKey.isEmpty() ? null : PartitionSpread.of(kafka, topic);
-    Iterator<Map.Entry<ShardKey, List<JobFile>>> keys = byKey.entrySet().iterator();
+    Iterator<Map.Entry<ShardKey, List<JobFile>>> keys = byKey.iterator();
     // Offered to the ledger and not yet handed to the publisher: if the scan fails, these have no
     // message on the topic and would hold their keys until the next leader's StrandedJobs.
     Deque<PackJob> unsent = new ArrayDeque<>();

@@ -110,6 +110,22 @@ class LeadershipTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void theStatusShowsTheLedgerAsItIsNotAsOfTheLastTick() throws Exception {
+    Leadership leadership = leadership(planner(invalidRecords("database", 0), ledger));
+    leadership.campaign();
+    awaitLeader();
+    leadership.tick();
+
+    // A job finishes between two ticks: whoever watches /status for the end sees it at once.
+    ledger.offer("job-a", "20240101_01", 7, 700);
+    ledger.running("job-a", "20240101_01", 7, 700, "w1");
+    ledger.done("job-a", "packed");
+    assertThat((Map<String, Object>) leadership.status().get("files")).containsEntry("packed", 7L);
+    assertThat((Map<String, Object>) leadership.status().get("jobs")).containsEntry("done", 1L);
+  }
+
+  @Test
   void noScanWhileTheQueueHoldsTheTargetAndAScanOnceItDrainsBelow() throws Exception {
     queueTarget = 2;
     int[] scans = {0};
