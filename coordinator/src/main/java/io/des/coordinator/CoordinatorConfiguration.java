@@ -113,8 +113,8 @@ class CoordinatorConfiguration {
     return TopicBuilder.name(properties.kafka().deadLetterTopic()).partitions(1).build();
   }
 
-  /** Only when {@code des.coordinator.landing} is set: the landing folder's planner. */
-  @Bean
+  /** Only when {@code des.coordinator.landing} is set: the landing folder's planner (closing it ends the folder's watch). */
+  @Bean(destroyMethod = "close")
   @ConditionalOnProperty("des.coordinator.landing")
   Planner landingPlanner(CoordinatorProperties properties, JobLedger ledger, KafkaTemplate<String, byte[]> kafka) {
     CoordinatorProperties.Coordinator c = properties.coordinator();

@@ -15,7 +15,7 @@ import java.util.Map;
  * again by later scans until a worker has marked it. A scan never fails because of one bad record:
  * those come back as problems.
  */
-interface FileSource {
+interface FileSource extends AutoCloseable {
 
   /** Names the source in {@code /status} and in the metrics' {@code source} tag. */
   String name();
@@ -41,6 +41,10 @@ interface FileSource {
 
   /** What {@code /status} shows about the source besides its last scan (settings, cursors). */
   Map<String, Object> describe();
+
+  /** Releases what the source holds open (a landing folder's watch); scans after it are not expected. */
+  @Override
+  default void close() throws IOException {}
 
   /**
    * What one scan found.

@@ -9,6 +9,7 @@ import io.des.pack.PackPlanner;
 import io.des.pack.SourceFile;
 import io.des.routing.Router;
 import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -82,11 +83,22 @@ final class LandingSource implements FileSource {
       return false;
     }
     boolean landed = false;
-    for (WatchKey key = arrivals.poll(); key != null; key = arrivals.poll()) {
-      landed |= !key.pollEvents().isEmpty();
-      key.reset();
+    try {
+      for (WatchKey key = arrivals.poll(); key != null; key = arrivals.poll()) {
+        landed |= !key.pollEvents().isEmpty();
+        key.reset();
+      }
+    } catch (ClosedWatchServiceException closed) {
+      return false; // the app is stopping
     }
     return landed;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (arrivals != null) {
+      arrivals.close();
+    }
   }
 
   @Override

@@ -38,7 +38,7 @@ import org.springframework.kafka.core.KafkaTemplate;
  * id once, so a restarted or newly elected coordinator re-plans the same jobs and publishes none
  * of them twice. Before each publish it checks that it still leads; a deposed leader stops.
  */
-final class Planner {
+final class Planner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Planner.class);
   private static final int ACTIVE_LIMIT = 1_000_000;
   /** Jobs offered to the ledger in one call before their sends start. */
@@ -69,6 +69,12 @@ final class Planner {
 
   FileSource source() {
     return source;
+  }
+
+  /** Closes the source (Spring calls this when the app stops). */
+  @Override
+  public void close() throws IOException {
+    source.close();
   }
 
   /**

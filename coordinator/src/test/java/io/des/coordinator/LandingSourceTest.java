@@ -45,4 +45,13 @@ class LandingSourceTest {
     Files.delete(landing.resolve("files/batch-1"));
     assertThat(landedWithin(source, Duration.ofMillis(500))).isFalse();
   }
+
+  @Test
+  void aClosedSourceStopsWatching() throws Exception {
+    Path landing = tmp.resolve("landing");
+    LandingSource source = new LandingSource(landing, new Router(8), Duration.ofSeconds(1), Clock.systemUTC());
+    source.close();
+    Files.createDirectory(landing.resolve("files/batch-1"));
+    assertThat(landedWithin(source, Duration.ofMillis(500))).as("no watch left open, and no error").isFalse();
+  }
 }
