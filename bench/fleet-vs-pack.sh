@@ -7,9 +7,14 @@
 #   --files N     dataset size (default 100000, bench/data/dataset-100k; generated once)
 #   --runs N      runs per side, alternating (default 2); the table shows the median
 #   --workers N   fleet workers (default 2)
-#   --warmup N    before anything is timed, the fleet packs N files of the dataset dated 2000-01-01
-#                 to 01-07 (other shard keys, as many as a run's), untimed: the fleet's JVMs and S3Proxy are long-running
-#                 services, warm in production; `des pack` is a new JVM each run (default 5000, 0: none)
+#   --warmup W    before the timed runs, untimed in the ratio: "full" (default) packs the whole
+#                 dataset once with the fleet (at its own dates; the timed runs are redated), and
+#                 reports that cold pass of freshly started JVMs as its own row; N packs only N files
+#                 dated 2000-01-01 to 01-07 (as many jobs as a run, far fewer files); 0: none.
+#                 The fleet's JVMs and S3Proxy are long-running services, warm in production (a
+#                 5,000-file warm-up left the workers' C2 compilers busy through the first timed run,
+#                 which then packed at half the rate of the second); `des pack` is a new JVM each run
+#                 and pays its JIT in its time.
 # The fleet's run time is from the moment the dataset appears in the landing folder (one rename of
 # a staged copy) until the landing folder is empty and the ledger has nothing pending or running;
 # starting the fleet is not counted. `des pack` is timed as a command.
@@ -22,7 +27,7 @@ FILES=100000
 SEED=42
 RUNS=2
 WORKERS=2
-WARMUP=5000
+WARMUP=full
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --files) FILES=$2; shift 2 ;;
@@ -132,7 +137,7 @@ PY
   until [[ $(status | json "d['files']['packed'] - $before") -ge $INPUT_FILES ]]; do sleep 0.2; done
   end=$(date +%s.%N)
   cpu_snapshot "$WORK/cpu-after"
-  cpu_delta "$WORK/cpu-before" "$WORK/cpu-after" fleet "$n"
+  cpu_delta "$WORK/cpu-before" "$WORK/cpu-after" "$([[ $n -eq 0 ]] && echo cold || echo fleet)" "$n"
   local packed failed
   packed=$(( $(status | json 'd["files"]["packed"]') - before ))
   failed=$(status | json 'd["jobs"]["failed"]')
@@ -157,12 +162,16 @@ warm_up() {
   while [[ $(status | json "d['files']['packed'] - $before") -lt $WARMUP ]]; do sleep 1; done
   echo "  warm-up: $WARMUP files packed by the fleet (not timed)" | tee -a "$LOG"
 }
-if [[ $WARMUP -gt 0 ]]; then warm_up; fi
-
 RESULTS=$WORK/results.tsv
 CPU=$WORK/cpu.tsv
 : > "$RESULTS"
 : > "$CPU"
+if [[ $WARMUP == full ]]; then
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  t=$(run_fleet 0); echo -e "cold\t0\t$t\t$load" >> "$RESULTS"; echo "  fleet, cold (first pass after start, not in the ratio): $t s (load $load)"
+elif [[ $WARMUP -gt 0 ]]; then
+  warm_up
+fi
 for n in $(seq 1 "$RUNS"); do
   load=$(cut -d' ' -f1 /proc/loadavg)
   t=$(run_pack "$n"); echo -e "pack\t$n\t$t\t$load" >> "$RESULTS"; echo "  des pack run $n: $t s (load $load)"
@@ -184,11 +193,11 @@ jobs_done=$(status | json 'd["jobs"]["done"]')
   echo "# fleet-vs-pack, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB; $(java -version 2>&1 | head -1); git $(git rev-parse --short HEAD)."
-  echo "Dataset: \`$DATA\`, $INPUT_FILES files, $INPUT_BYTES bytes. Fleet: 1 coordinator, $WORKERS workers, Kafka, S3Proxy (filesystem), Redis, all on this machine; warm-up: $WARMUP files packed by the fleet before the timed runs."
+  echo "Dataset: \`$DATA\`, $INPUT_FILES files, $INPUT_BYTES bytes. Fleet: 1 coordinator, $WORKERS workers, Kafka, S3Proxy (filesystem), Redis, all on this machine; warm-up: $([[ $WARMUP == full ]] && echo "the whole dataset, once (the cold row)" || echo "$WARMUP files") packed by the fleet before the timed runs."
   echo
   echo "| side | run | seconds | files/s | MB/s | load at start |"
   echo "|---|---|---|---|---|---|"
-  awk -F'\t' -v files="$INPUT_FILES" -v bytes="$INPUT_BYTES" '{printf "| %s | %s | %.2f | %.0f | %.1f | %s |\n", ($1 == "pack" ? "des pack (one process)" : "fleet"), $2, $3, files / $3, bytes / 1e6 / $3, $4}' "$RESULTS"
+  awk -F'\t' -v files="$INPUT_FILES" -v bytes="$INPUT_BYTES" '{printf "| %s | %s | %.2f | %.0f | %.1f | %s |\n", ($1 == "pack" ? "des pack (one process)" : $1 == "cold" ? "fleet, cold (first pass after start; not in the median)" : "fleet"), $2, $3, files / $3, bytes / 1e6 / $3, $4}' "$RESULTS"
   echo
   awk -F'\t' '
     function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }; return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
@@ -216,5 +225,5 @@ jobs_done=$(status | json 'd["jobs"]["done"]')
   echo
   echo "Checkpoints: $cp_count saved by the workers, $(awk -v c="$cp_count" -v s="$cp_sum" 'BEGIN {printf "%.2f", c ? s / c * 1000 : 0}') ms each on average (Redis round trip with the state, des_worker_checkpoint_seconds). Jobs done: $jobs_done, failed: $failed."
   echo
-  echo "Reproduce: \`bench/fleet-vs-pack.sh --files $FILES --runs $RUNS --workers $WORKERS\` (log: \`$LOG\`)."
+  echo "Reproduce: \`bench/fleet-vs-pack.sh --files $FILES --runs $RUNS --workers $WORKERS --warmup $WARMUP\` (log: \`$LOG\`)."
 } | tee "$REPORT"
