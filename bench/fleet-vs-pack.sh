@@ -107,7 +107,8 @@ run_pack() {
 
 # run_fleet N: stage a copy, rename it into the landing folder, wait until all is packed
 run_fleet() {
-  local n=$1 stage=$WORK/stage-$n start end before
+  local n=$1 start end before
+  local stage=$WORK/stage-$n
   rm -rf "$stage"
   cp -a "$DATA" "$stage" # same file system as the landing folder, so the move below is a rename
   # Moved n x 366 days earlier (created_at is the modification time; later could be in the future,
