@@ -100,16 +100,14 @@ final class JobRunner {
             default -> "";
           });
     }
-    Optional<JobRecord> known = ledger.get(job.jobId());
-    if (known.isPresent() && known.get().state() == JobState.DONE) {
-      count("already_done");
-      return Outcome.ALREADY_DONE;
-    }
     Timer.Sample sample = Timer.start(meters);
     try (FencedLease lease = locks.tryAcquire(lockName(job), lockWait)
         .orElseThrow(() -> new KeyBusyException(job.key().toString(), lockWait))) {
       try {
-        runLocked(job, lease.token());
+        if (!runLocked(job, lease.token())) {
+          count("already_done");
+          return Outcome.ALREADY_DONE;
+        }
       } catch (UploadNotFoundException e) {
         if (lease.isHeld()) {
           throw e; // someone aborted our upload while we hold the key: a failure, retried
@@ -158,9 +156,15 @@ final class JobRunner {
     }
   }
 
-  private void runLocked(PackJob job, long fence) throws IOException, UnpackableJobException {
-    // Exactly one run of a job sees it PENDING here: the first, which nobody can have started.
-    boolean takeover = ledger.running(job.jobId(), job.key().toString(), job.files().size(), job.bytes(), workerId) != JobState.PENDING;
+  /** Runs the job under its key's lock; false if the ledger has it done already (a redelivery). */
+  private boolean runLocked(PackJob job, long fence) throws IOException, UnpackableJobException {
+    // One round trip says both whether the job is done already (it stays DONE) and whether this is
+    // its first run: exactly one run of a job sees it PENDING here, which nobody can have started.
+    JobState before = ledger.running(job.jobId(), job.key().toString(), job.files().size(), job.bytes(), workerId);
+    if (before == JobState.DONE) {
+      return false;
+    }
+    boolean takeover = before != JobState.PENDING;
     JobProgress progress = takeover
         ? checkpoints.load(job.jobId()).map(Checkpoint::state).map(JobProgress::fromJson).orElse(null)
         : null;
@@ -196,6 +200,7 @@ final class JobRunner {
     if (checkpointed.get()) {
       checkpoints.delete(job.jobId(), fence);
     }
+    return true;
   }
 
   /** Packs the job; files the packer refuses are taken out and the rest packed. */

@@ -7,6 +7,7 @@ import io.des.archive.Archive;
 import io.des.catalog.CatalogState;
 import io.des.coord.FencedLease;
 import io.des.coord.FencedLocks;
+import io.des.coord.JobLedger;
 import io.des.coord.JobState;
 import io.des.coord.LocalCheckpointStore;
 import io.des.coord.LocalFencedLocks;
@@ -122,6 +123,32 @@ class JobRunnerTest {
     assertThat(ledger.get(job.jobId()).orElseThrow().state()).isEqualTo(JobState.DONE);
     assertThat(job.files()).allMatch(f -> !Files.exists(Path.of(f.location())));
     assertThat(runner("w3", locks).run(job)).isEqualTo(JobRunner.Outcome.ALREADY_DONE);
+  }
+
+  @Test
+  void aFirstRunCallsTheLedgerTwiceAndARedeliveryOnce() throws Exception {
+    PackJob job = job(5);
+    ledger.offer(job.jobId(), job.key().toString(), job.files().size(), job.bytes());
+    List<String> calls = new ArrayList<>();
+    JobLedger counted = (JobLedger) java.lang.reflect.Proxy.newProxyInstance(JobLedger.class.getClassLoader(),
+        new Class<?>[] {JobLedger.class}, (proxy, method, args) -> {
+          calls.add(method.getName());
+          try {
+            return method.invoke(ledger, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    Map<SourceKind, SourceMarker> markers = Map.of(SourceKind.LANDING, new LandingSourceMarker());
+    JobRunner runner = new JobRunner(packer, archive, locks, checkpoints, counted, markers, "w1", Duration.ofSeconds(10), meters);
+
+    // Each ledger call is a Redis round trip on the job's path, which a loaded fleet waits for.
+    assertThat(runner.run(job)).isEqualTo(JobRunner.Outcome.DONE);
+    assertThat(calls).containsExactly("running", "done");
+    calls.clear();
+    assertThat(runner.run(job)).isEqualTo(JobRunner.Outcome.ALREADY_DONE);
+    assertThat(calls).as("the job stays DONE").containsExactly("running");
+    assertThat(ledger.get(job.jobId()).orElseThrow().state()).isEqualTo(JobState.DONE);
   }
 
   @Test
