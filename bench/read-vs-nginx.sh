@@ -2,11 +2,14 @@
 # Read benchmark: the DES retriever serving the packed dataset against nginx serving the same files
 # unpacked from disk, random reads with wrk at concurrency 1, 8 and 64, same machine, same sitting.
 #
-# Usage: bench/read-vs-nginx.sh [--duration S (10)] [--warmup S (30)] [--urls N (20000)] [--jfr] [--retriever-jar JAR]
+# Usage: bench/read-vs-nginx.sh [--duration S (10)] [--warmup S (30)] [--urls N (20000)] [--jfr] [--retriever-jar JAR] [--ceiling]
 #   --retriever-jar  serve this retriever jar instead of bin/des serve's (an older build, for a
 #           before/after comparison in one sitting)
 #   --warmup  load on each server at 8 connections before anything is measured: the JVM's compilers
 #           are still busy after 10 s on this 2-core machine when other work shares it
+#   --ceiling  also measure ReadCeilingServer (bench module): plain Netty serving the unpacked files
+#           with one pread of a file kept open and nothing else, the ceiling of a Java read path here
+#           (--urls 10000 or fewer: it keeps every file open, and the open-file limit is 20,000)
 #   --jfr   record the retriever with JFR (settings=profile) into bench/out/read-vs-nginx-<date>.jfr;
 #           bench/jfr-hot.sh FILE --thread http-nio shows where the request threads spend their time
 # Needs: the dataset (bench/pack-vs-tar.sh makes it), the built jars (./mvnw -B -q -DskipTests install),
@@ -19,6 +22,7 @@ DURATION=10
 WARMUP=30
 NURLS=20000
 JFR=0
+CEILING=0
 RETRIEVER_JAR=
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -27,7 +31,8 @@ while [[ $# -gt 0 ]]; do
     --warmup) WARMUP=$2; shift 2 ;;
     --jfr) JFR=1; shift ;;
     --retriever-jar) RETRIEVER_JAR=$(realpath "$2"); shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --ceiling) CEILING=1; shift ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -40,6 +45,7 @@ STAMP=$(date -u +%Y-%m-%d_%H%M)
 REPORT=$OUT/read-vs-nginx-$STAMP.md
 NGINX_PORT=18080
 DES_PORT=18000
+CEILING_PORT=18001
 mkdir -p "$WORK"
 
 if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
@@ -88,6 +94,7 @@ NGINX
 cleanup() {
   [[ -n ${NGINX_PID:-} ]] && kill "$NGINX_PID" 2>/dev/null || true
   [[ -n ${DES_PID:-} ]] && kill "$DES_PID" 2>/dev/null || true
+  [[ -n ${CEILING_PID:-} ]] && kill "$CEILING_PID" 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -99,6 +106,10 @@ if [[ -n $RETRIEVER_JAR ]]; then
   java $DES_OPTS -jar "$RETRIEVER_JAR" --des.retriever.store="$STORE" --server.port=$DES_PORT > "$WORK/retriever.log" 2>&1 & DES_PID=$!
 else
   JAVA_OPTS=$DES_OPTS "$ROOT/bin/des" serve --store "$STORE" --port $DES_PORT > "$WORK/retriever.log" 2>&1 & DES_PID=$!
+fi
+if [[ $CEILING -eq 1 ]]; then
+  [[ -f $ROOT/bench/target/des-bench.jar ]] || { echo "build first: ./mvnw -B -q -DskipTests install" >&2; exit 1; }
+  java -Xmx512m -cp "$ROOT/bench/target/des-bench.jar" io.des.bench.ReadCeilingServer "$DATA" $CEILING_PORT > "$WORK/ceiling.log" 2>&1 & CEILING_PID=$!
 fi
 for i in $(seq 1 120); do
   curl -sf -o /dev/null "http://127.0.0.1:$DES_PORT/health" && curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT$(head -1 "$WORK/nginx.urls")" && break
@@ -123,6 +134,11 @@ run() { # name port urls connections [seconds]
 echo "+ warm-up: $WARMUP s of each at 8 connections"
 run warmup-nginx $NGINX_PORT "$WORK/nginx.urls" 8 "$WARMUP" > /dev/null
 run warmup-des $DES_PORT "$WORK/des.urls" 8 "$WARMUP" > /dev/null
+if [[ $CEILING -eq 1 ]]; then
+  cmp <(curl -sf "http://127.0.0.1:$NGINX_PORT/$first") <(curl -sf "http://127.0.0.1:$CEILING_PORT/$first") \
+    || { echo "nginx and the ceiling server disagree on $first" >&2; exit 1; }
+  run warmup-ceiling $CEILING_PORT "$WORK/nginx.urls" 8 "$WARMUP" > /dev/null
+fi
 
 {
   echo "# read-vs-nginx, $(date -u '+%Y-%m-%d %H:%M') UTC"
@@ -135,6 +151,7 @@ run warmup-des $DES_PORT "$WORK/des.urls" 8 "$WARMUP" > /dev/null
   for c in 1 8 64; do
     run nginx $NGINX_PORT "$WORK/nginx.urls" $c
     run des $DES_PORT "$WORK/des.urls" $c
+    if [[ $CEILING -eq 1 ]]; then run ceiling $CEILING_PORT "$WORK/nginx.urls" $c; fi
   done
   echo
   echo "Retriever RSS after the runs: $(( $(awk '/VmRSS/ {print $2}' /proc/$DES_PID/status) / 1024 )) MiB"
