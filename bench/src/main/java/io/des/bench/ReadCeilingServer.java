@@ -25,8 +25,8 @@ import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Not DES: the ceiling of a Java read path on this machine, for bench/read-ceiling.sh. Serves
- * {@code GET /<relative path>} of a folder over Netty (epoll, one event loop per core) with one
+ * Not DES: the ceiling of a Java read path on this machine, for {@code bench/read-vs-nginx.sh
+ * --ceiling}. Serves {@code GET /<relative path>} of a folder over Netty (epoll, one event loop per core) with one
  * positional read of a file kept open, as the retriever reads an entry from a shard it keeps open,
  * and nothing else: no locate, no checks, no metrics. What it serves against nginx on the same files
  * says how much of the gap between the retriever and nginx the transport can close.
