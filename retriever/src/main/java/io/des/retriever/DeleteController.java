@@ -86,7 +86,7 @@ class DeleteController {
           t.createdAt(), t.deletedBy(), t.reason().wire(), t.ticketId(), t.eraseBy());
       return body(t);
     } catch (ZonedArchiveSource.BackpressureException | ZonedArchiveSource.ZoneUnavailableException | io.des.storage.StorageException e) {
-      ApiException answer = FileReadFilter.storageError(e, uid, log);
+      ApiException answer = FileReads.storageError(e, uid, log);
       outcome = answer.status() == HttpStatus.TOO_MANY_REQUESTS ? "throttled" : "unavailable";
       throw answer;
     } finally {

@@ -61,7 +61,7 @@ class DeleteSecurityConfiguration {
   /**
    * Spring's firewall, except that an encoded {@code %} passes: a uid may contain one, and reads of
    * such uids worked before this module had security. Spring Security's filter chain takes it from
-   * the context; {@link FileReadFilter}, which answers reads before that chain, applies it too.
+   * the context; {@link RequestPaths} applies the same rules to the reads the front server answers.
    */
   @Bean
   HttpFirewall httpFirewall() {

@@ -5,13 +5,13 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Tells Spring MVC that {@code GET} (and so {@code HEAD}) {@code /files/{uid}} exist, so that its
- * OPTIONS and 405 answers for the path list them beside DELETE. {@link FileReadFilter} answers
- * these requests before they reach Spring MVC; one that arrives here means the filter is missing.
+ * OPTIONS and 405 answers for the path list them beside DELETE. The {@link FrontServer} answers
+ * these requests itself ({@link FileReads}); one arrives here only by the container's loopback port.
  */
 @RestController
 class FileReadMapping {
   @GetMapping("/files/{*uid}")
   void get() {
-    throw new IllegalStateException("GET /files/{uid} is answered by FileReadFilter, which is not registered");
+    throw new IllegalStateException("GET /files/{uid} is answered on the public port (FrontServer), not on the API's loopback port");
   }
 }

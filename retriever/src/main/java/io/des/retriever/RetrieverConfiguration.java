@@ -19,12 +19,20 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.boot.web.server.ConfigurableWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
-import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /** The archives the service reads: one store, or the zones of a zones file with their replicas. */
 @Configuration(proxyBeanMethods = false)
@@ -97,30 +105,43 @@ class RetrieverConfiguration {
     return archives.source();
   }
 
-  /**
-   * Reads of single files, answered first in the filter chain: ahead of Spring MVC, of the
-   * {@code http.server.requests} observation and of Spring Security's chain (whose firewall the
-   * filter applies itself). Entries are buffered up to {@code max-buffered-bytes}, and never
-   * beyond what the reader decodes in memory.
-   */
-  @Bean
-  FilterRegistrationBean<FileReadFilter> fileReadFilter(ArchiveSource source, RetrieverProperties properties, HttpFirewall firewall,
-      MeterRegistry meters) {
-    long maxBuffered = Math.min(properties.maxBufferedBytes(), ReaderLimits.DEFAULTS.maxEntryBytes());
-    FilterRegistrationBean<FileReadFilter> registration = new FilterRegistrationBean<>(new FileReadFilter(source, maxBuffered, firewall, meters));
-    registration.addUrlPatterns(FileReadFilter.PATH, FileReadFilter.PATH + "/*");
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-    return registration;
+  /** The pool for reads that wait: on S3 every read, on a local disk the streaming of large entries. */
+  @Bean(destroyMethod = "shutdownNow")
+  ExecutorService readPool(RetrieverProperties properties) {
+    int threads = properties.readThreads();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(threads * 4),
+        new CustomizableThreadFactory("des-read-"));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
-  /** The connector's per-connection write buffer (no Spring Boot property sets it). */
   @Bean
-  TomcatConnectorCustomizer socketWriteBuffer(RetrieverProperties properties) {
-    String bytes = Long.toString(properties.socketWriteBuffer().toBytes());
-    return connector -> {
-      if (!connector.setProperty("socket.appWriteBufSize", bytes)) {
-        throw new IllegalStateException("Tomcat did not take socket.appWriteBufSize=" + bytes);
-      }
+  FileReads fileReads(ArchiveSource source, RetrieverProperties properties, ExecutorService readPool, MeterRegistry meters) {
+    long maxBuffered = Math.min(properties.maxBufferedBytes(), ReaderLimits.DEFAULTS.maxEntryBytes());
+    return new FileReads(source, maxBuffered, readPool, properties.idleTimeout(), meters);
+  }
+
+  /** The public port: reads of files answered at once, the rest relayed to the servlet container. */
+  @Bean
+  FrontServer frontServer(WebServerApplicationContext context, ConfigurableEnvironment environment, FileReads reads,
+      RetrieverProperties properties, ServerProperties server) {
+    InetAddress address = server.getAddress() != null ? server.getAddress() : new InetSocketAddress(0).getAddress();
+    int port = server.getPort() != null ? server.getPort() : 8080;
+    return new FrontServer(context, environment, reads, address, port, (int) server.getMaxHttpRequestHeaderSize().toBytes(),
+        properties.maxConnections(), properties.idleTimeout().toSeconds());
+  }
+
+  /**
+   * The servlet container (the API other than reads of files: batch, DELETE, health, metrics,
+   * actuator, OpenAPI) listens on loopback only, on {@code des.retriever.api-port} (any free port by
+   * default), behind the front server. Runs after Spring Boot's own customizer, which applies {@code
+   * server.port} and {@code server.address}.
+   */
+  @Bean
+  WebServerFactoryCustomizer<ConfigurableWebServerFactory> apiBehindFront(RetrieverProperties properties) {
+    return factory -> {
+      factory.setAddress(InetAddress.getLoopbackAddress());
+      factory.setPort(properties.apiPort());
     };
   }
 

@@ -25,9 +25,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     packed later is found at once: a miss reloads it); a repack's new version is seen within this
  *     time, so it must stay well below the workers' {@code des.repack.grace}, for which the old
  *     version is kept; default 30 s
- * @param socketWriteBuffer Tomcat's write buffer of each connection: a response that fits, headers
- *     included, leaves in one write (Tomcat's default of 8 KiB took two or three for the typical file
- *     of tens of KiB); default 32 KiB, held by every open connection
+ * @param readThreads threads for reads that wait: every read on S3, the streaming of large entries on
+ *     a local disk; four times as many reads may wait for one, and more are answered 503 with
+ *     Retry-After; default 64
+ * @param maxConnections open connections to the public port; more are closed on arrival (they wait
+ *     in the kernel's accept queue first); default 4096
+ * @param idleTimeout a keep-alive connection with no request for this long is closed, and a
+ *     streaming read whose client takes nothing for this long is cut off; default 60 s
+ * @param apiPort the loopback port of the servlet container behind the public port (batch, DELETE,
+ *     health, metrics, actuator); default 0, any free port
  * @param openFiles shard files of a local store kept open between reads (a read is then one
  *     {@code pread}, not a stat, an open, an fstat, a read and a close); 0 opens a file per read.
  *     Give room for the shards read often; default 4096, each an open file descriptor
@@ -47,7 +53,10 @@ public record RetrieverProperties(
     Long maxBufferedBytes,
     java.time.Duration erasureWindow,
     Delete delete,
-    org.springframework.util.unit.DataSize socketWriteBuffer,
+    Integer readThreads,
+    Integer maxConnections,
+    java.time.Duration idleTimeout,
+    Integer apiPort,
     java.time.Duration catalogTtl,
     Integer openFiles,
     java.time.Duration openFileTtl) {
@@ -111,11 +120,29 @@ public record RetrieverProperties(
     if (openFileTtl.isNegative() || openFileTtl.isZero()) {
       throw new IllegalArgumentException("des.retriever.open-file-ttl must be positive, got " + openFileTtl);
     }
-    if (socketWriteBuffer == null) {
-      socketWriteBuffer = org.springframework.util.unit.DataSize.ofKilobytes(32);
+    if (readThreads == null) {
+      readThreads = 64;
     }
-    if (socketWriteBuffer.toBytes() < 1024 || socketWriteBuffer.toBytes() > (16 << 20)) {
-      throw new IllegalArgumentException("des.retriever.socket-write-buffer must be 1 KB to 16 MB, got " + socketWriteBuffer);
+    if (readThreads < 1) {
+      throw new IllegalArgumentException("des.retriever.read-threads must be at least 1, got " + readThreads);
+    }
+    if (maxConnections == null) {
+      maxConnections = 4096;
+    }
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("des.retriever.max-connections must be at least 1, got " + maxConnections);
+    }
+    if (idleTimeout == null) {
+      idleTimeout = java.time.Duration.ofSeconds(60);
+    }
+    if (idleTimeout.toSeconds() < 1) {
+      throw new IllegalArgumentException("des.retriever.idle-timeout must be at least 1 s, got " + idleTimeout);
+    }
+    if (apiPort == null) {
+      apiPort = 0;
+    }
+    if (apiPort < 0 || apiPort > 65535) {
+      throw new IllegalArgumentException("des.retriever.api-port must be 0 to 65535, got " + apiPort);
     }
   }
 }

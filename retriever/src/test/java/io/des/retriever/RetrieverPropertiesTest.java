@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The defaults and checks of {@code des.retriever.*} that are not Spring's. */
 class RetrieverPropertiesTest {
   private static RetrieverProperties withCatalogTtl(Duration ttl) {
-    return new RetrieverProperties("store", null, null, null, null, null, null, null, null, null, null, null, ttl, null, null);
+    return new RetrieverProperties("store", null, null, null, null, null, null, null, null, null, null, null, null, null, null, ttl, null, null);
   }
 
   @Test
@@ -26,7 +26,7 @@ class RetrieverPropertiesTest {
   }
 
   private static RetrieverProperties withOpenFiles(Integer files, Duration ttl) {
-    return new RetrieverProperties("store", null, null, null, null, null, null, null, null, null, null, null, null, files, ttl);
+    return new RetrieverProperties("store", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, files, ttl);
   }
 
   @Test

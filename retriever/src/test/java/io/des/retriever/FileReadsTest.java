@@ -36,12 +36,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * GET and HEAD of single files go through {@link FileReadFilter}, ahead of Spring MVC: what the
- * annotated controller did and the filter must keep (the firewall, the headers, the metrics, the
- * methods Spring MVC advertises, a corrupt large entry cut off), over real HTTP.
+ * GET and HEAD of single files are answered by the front server ({@link FileReads}), with no
+ * servlet container: what the annotated controller did and the front must keep (the firewall, the
+ * headers, the metrics, the methods Spring MVC advertises, a corrupt large entry cut off), over
+ * real HTTP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class FileReadFilterTest {
+class FileReadsTest {
   private static final Path STORE;
   private static final CreatedAt DAY = CreatedAt.parse("2024-01-01T10:00:00Z");
   private static final byte[] BIG = new byte[10 << 20];

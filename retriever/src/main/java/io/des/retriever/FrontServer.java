@@ -1,0 +1,166 @@
+package io.des.retriever;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
+
+/**
+ * The retriever's public port ({@code server.port}, {@code server.address}): a Netty HTTP/1.1
+ * server that answers reads of files itself ({@link FileReads}) and relays everything else to the
+ * Spring application, whose servlet container listens on a loopback port of its own ({@link
+ * FrontHandler}). Reads are the service's load; they skip the servlet stack, which took 35-40% of a
+ * read's CPU (docs/performance.md).
+ *
+ * <p>Bounded: request line 8 KiB, headers {@code server.max-http-request-header-size}, open
+ * connections {@code des.retriever.max-connections} (more are closed at once), idle connections
+ * closed after {@code des.retriever.idle-timeout}.
+ *
+ * <p>Starts after the servlet container (whose port it needs) and stops before it. Once bound, it
+ * is what {@code local.server.port} names, so a client (or a test) that asks the application for
+ * its port gets the public one; the container's is {@code local.des.api.port}.
+ */
+final class FrontServer implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(FrontServer.class);
+
+  private final WebServerApplicationContext context;
+  private final ConfigurableEnvironment environment;
+  private final FileReads reads;
+  private final InetAddress address;
+  private final int port;
+  private final int maxHeaderBytes;
+  private final int maxConnections;
+  private final long idleSeconds;
+  private final AtomicInteger connections = new AtomicInteger();
+  private EventLoopGroup loops;
+  private Channel server;
+
+  FrontServer(WebServerApplicationContext context, ConfigurableEnvironment environment, FileReads reads, InetAddress address, int port,
+      int maxHeaderBytes, int maxConnections, long idleSeconds) {
+    this.context = context;
+    this.environment = environment;
+    this.reads = reads;
+    this.address = address;
+    this.port = port;
+    this.maxHeaderBytes = maxHeaderBytes;
+    this.maxConnections = maxConnections;
+    this.idleSeconds = idleSeconds;
+  }
+
+  @Override
+  public void start() {
+    int apiPort = context.getWebServer().getPort();
+    InetSocketAddress api = new InetSocketAddress(InetAddress.getLoopbackAddress(), apiPort);
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), new DefaultThreadFactory("des-front", true), io);
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(loops)
+        .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 << 10, 256 << 10))
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            if (connections.incrementAndGet() > maxConnections) {
+              connections.decrementAndGet();
+              ch.close();
+              return;
+            }
+            ch.closeFuture().addListener(f -> connections.decrementAndGet());
+            ch.pipeline().addLast(
+                new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS),
+                new HttpServerCodec(8192, maxHeaderBytes, 64 << 10),
+                new FrontHandler(reads, api));
+          }
+        });
+    try {
+      server = bootstrap.bind(new InetSocketAddress(address, port)).sync().channel();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while binding " + address + ":" + port, e);
+    } catch (RuntimeException e) {
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw new IllegalStateException("Cannot listen on " + address.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
+    }
+    int bound = ((InetSocketAddress) server.localAddress()).getPort();
+    publish(apiPort, bound);
+    log.info("Serving on {}:{} ({}); the API behind it on 127.0.0.1:{}", address.getHostAddress(), bound, epoll ? "epoll" : "nio", apiPort);
+  }
+
+  /** {@code local.server.port} is the public port; the container's becomes {@code local.des.api.port}. */
+  private void publish(int apiPort, int bound) {
+    PropertySource<?> ports = environment.getPropertySources().get("server.ports");
+    if (ports instanceof MapPropertySource map) {
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, Object> source = (java.util.Map<String, Object>) map.getSource();
+      source.put("local.des.api.port", apiPort);
+      source.put("local.server.port", bound);
+    } else {
+      java.util.Map<String, Object> source = new java.util.HashMap<>();
+      source.put("local.des.api.port", apiPort);
+      source.put("local.server.port", bound);
+      environment.getPropertySources().addFirst(new MapPropertySource("server.ports", source));
+    }
+  }
+
+  /** The connected channel type that matches the server's transport. */
+  static Class<? extends Channel> clientChannelType(Channel serving) {
+    return serving instanceof io.netty.channel.epoll.EpollSocketChannel ? EpollSocketChannel.class : NioSocketChannel.class;
+  }
+
+  int port() {
+    return server == null ? -1 : ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  @Override
+  public void stop() {
+    if (server != null) {
+      server.close().syncUninterruptibly();
+      server = null;
+    }
+    if (loops != null) {
+      loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+      loops = null;
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return server != null;
+  }
+
+  /** After the servlet container's lifecycle (whose port it relays to); stopped first. */
+  @Override
+  public int getPhase() {
+    return Integer.MAX_VALUE;
+  }
+}
