@@ -27,6 +27,22 @@ public record ShardKey(String dateDir, String shardHex) {
   }
 
   /**
+   * Mixed, where the record's {@code 31 * h(dateDir) + h(shardHex)} collided for whole ranges of
+   * keys (dates a day apart differ by 31 in their hash, as shard hexes do), and every read looks
+   * keys up in hash maps (catalogs, indexes).
+   */
+  @Override
+  public int hashCode() {
+    int h = dateDir.hashCode() * 0x9E3779B9 + shardHex.hashCode();
+    return h ^ (h >>> 16);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ShardKey k && dateDir.equals(k.dateDir) && shardHex.equals(k.shardHex);
+  }
+
+  /**
    * Parses {@link #toString()}'s form, {@code <dateDir>_<shardHex>}.
    *
    * @throws IllegalArgumentException naming the input when it has no single underscore or either

@@ -15,16 +15,26 @@ public record BlobPath(String key) implements Comparable<BlobPath> {
     if (key == null || key.isEmpty()) {
       throw new IllegalArgumentException("Blob key must not be empty");
     }
-    if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-      throw new IllegalArgumentException("Blob key longer than " + MAX_KEY_BYTES + " bytes: " + key);
-    }
-    if (key.indexOf('\0') >= 0 || key.indexOf('\\') >= 0) {
-      throw new IllegalArgumentException("Blob key contains NUL or backslash: " + key);
-    }
-    for (String segment : key.split("/", -1)) {
-      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-        throw new IllegalArgumentException("Blob key has an empty, '.' or '..' segment: " + key);
+    // One pass, no copy: keys are made on every read (shards, tombstone probes).
+    int utf8 = 0;
+    int segmentStart = 0;
+    for (int i = 0; i <= key.length(); i++) {
+      char c = i < key.length() ? key.charAt(i) : '/';
+      if (c == '/') {
+        int n = i - segmentStart;
+        if (n == 0 || (n <= 2 && key.charAt(segmentStart) == '.' && (n == 1 || key.charAt(segmentStart + 1) == '.'))) {
+          throw new IllegalArgumentException("Blob key has an empty, '.' or '..' segment: " + key);
+        }
+        segmentStart = i + 1;
+      } else if (c == '\0' || c == '\\') {
+        throw new IllegalArgumentException("Blob key contains NUL or backslash: " + key);
       }
+      // UTF-8 length: a surrogate pair is four bytes, two per half (a lone one is encoded as '?': one).
+      utf8 += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+    }
+    utf8 -= 1; // the closing '/' counted above
+    if (utf8 > MAX_KEY_BYTES && key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+      throw new IllegalArgumentException("Blob key longer than " + MAX_KEY_BYTES + " bytes: " + key);
     }
   }
 

@@ -41,6 +41,8 @@ public final class LocalBlobStore implements BlobStore {
   private static final Logger log = LoggerFactory.getLogger(LocalBlobStore.class);
 
   private final Path root;
+  /** The root and a slash: a key appended is its file's name. */
+  private final String rootPrefix;
   private final Path tempFolder;
   private volatile boolean hardLinks;
   /** Read handles kept open for ranged reads, or null: see {@link #keepingFilesOpen}. */
@@ -52,6 +54,7 @@ public final class LocalBlobStore implements BlobStore {
 
   private LocalBlobStore(Path root, boolean hardLinks, OpenFiles openFiles) {
     this.root = root.toAbsolutePath().normalize();
+    this.rootPrefix = this.root.toString().endsWith("/") ? this.root.toString() : this.root + "/";
     this.tempFolder = this.root.resolve(TEMP_FOLDER);
     this.hardLinks = hardLinks;
     this.openFiles = openFiles;
@@ -88,10 +91,13 @@ public final class LocalBlobStore implements BlobStore {
 
   @Override
   public Optional<BlobInfo> stat(BlobPath path) throws IOException {
-    Path file = file(path);
-    if (!file.toFile().exists()) {
-      return Optional.empty(); // java.io's stat reports absence without an exception: cheap for probes
+    // java.io's stat reports absence without an exception, and a key (valid by construction: no
+    // empty, '.' or '..' segment) names a file under the root as it is: no path to parse or
+    // normalise for the probe every read makes.
+    if (!new java.io.File(rootPrefix + checkedKey(path)).exists()) {
+      return Optional.empty();
     }
+    Path file = file(path);
     try {
       BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
       return attributes.isRegularFile()
@@ -111,7 +117,8 @@ public final class LocalBlobStore implements BlobStore {
       return InputStream.nullInputStream();
     }
     if (openFiles != null) {
-      Path file = file(path);
+      // Keyed by the blob key, checked by file() when it is first opened: a hit resolves no path.
+      String file = path.key();
       OpenFiles.Handle handle = openFiles.acquire(file, () -> openForRead(path));
       if (BlobRanges.beyondEnd(offset, length, handle.size())) {
         handle.release();
@@ -219,7 +226,7 @@ public final class LocalBlobStore implements BlobStore {
       // rename(2) replaces atomically: readers see the old file or the new one, never a mix.
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       if (openFiles != null) {
-        openFiles.invalidate(target);
+        openFiles.invalidate(path.key());
       }
       fsyncFolder(target.getParent());
       return stat(path).orElseThrow(() -> failure("stat", path, new NoSuchFileException(target.toString())));
@@ -251,7 +258,7 @@ public final class LocalBlobStore implements BlobStore {
         if (!Files.isDirectory(file)) {
           Files.deleteIfExists(file);
           if (openFiles != null) {
-            openFiles.invalidate(file);
+            openFiles.invalidate(path.key());
           }
         }
       } catch (IOException e) {
@@ -260,13 +267,19 @@ public final class LocalBlobStore implements BlobStore {
     }
   }
 
-  /** The file of a key; rejects the temporary folder and, defensively, anything outside the root. */
-  Path file(BlobPath path) {
+  /** The key, unless it is in the temporary folder. */
+  private String checkedKey(BlobPath path) {
     String key = path.key();
     if (key.equals(TEMP_FOLDER) || key.startsWith(TEMP_FOLDER + "/")) {
       throw new IllegalArgumentException(
           "Blob key " + key + " is inside the temporary folder of " + describe());
     }
+    return key;
+  }
+
+  /** The file of a key; rejects the temporary folder and, defensively, anything outside the root. */
+  Path file(BlobPath path) {
+    String key = checkedKey(path);
     Path file = root.resolve(key).normalize();
     if (!file.startsWith(root) || file.equals(root)) {
       throw new IllegalArgumentException("Blob key " + key + " escapes the root of " + describe());

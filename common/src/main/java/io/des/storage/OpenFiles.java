@@ -6,7 +6,6 @@ import com.github.benmanes.caffeine.cache.Scheduler;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -64,7 +63,7 @@ final class OpenFiles {
     }
   }
 
-  private final Cache<Path, Handle> handles;
+  private final Cache<String, Handle> handles;
 
   OpenFiles(int maxFiles, Duration ttl) {
     this.handles = Caffeine.newBuilder()
@@ -72,7 +71,7 @@ final class OpenFiles {
         .expireAfterWrite(ttl)
         .scheduler(Scheduler.systemScheduler()) // expired handles leave even when no read comes
         .executor(Runnable::run)
-        .<Path, Handle>removalListener((file, handle, cause) -> {
+        .<String, Handle>removalListener((file, handle, cause) -> {
           if (handle != null) {
             handle.release(); // the cache's reference; readers still holding it finish first
           }
@@ -81,7 +80,7 @@ final class OpenFiles {
   }
 
   /** An open handle of the file, acquired: the caller releases it. */
-  Handle acquire(Path file, Opener opener) throws IOException {
+  Handle acquire(String file, Opener opener) throws IOException {
     Handle cached = handles.getIfPresent(file);
     if (cached != null && cached.channel.isOpen() && cached.acquire()) {
       return cached;
@@ -103,12 +102,12 @@ final class OpenFiles {
   }
 
   /** A stream over a range of an acquired handle; closing it releases the handle. */
-  java.io.InputStream stream(Path file, Opener opener, Handle handle, long offset, long length) {
+  java.io.InputStream stream(String file, Opener opener, Handle handle, long offset, long length) {
     return new RangeStream(file, opener, handle, offset, length);
   }
 
   /** Closes the file's handle once its readers are done: it was replaced or deleted through the store. */
-  void invalidate(Path file) {
+  void invalidate(String file) {
     handles.invalidate(file);
   }
 
@@ -119,11 +118,11 @@ final class OpenFiles {
 
   /** A range of a shared handle: reopens the file if another reader's interrupt closed it. */
   private final class RangeStream extends FileRangeInputStream {
-    private final Path file;
+    private final String file;
     private final Opener opener;
     private Handle handle;
 
-    RangeStream(Path file, Opener opener, Handle handle, long offset, long length) {
+    RangeStream(String file, Opener opener, Handle handle, long offset, long length) {
       super(handle.channel, offset, length);
       this.file = file;
       this.opener = opener;

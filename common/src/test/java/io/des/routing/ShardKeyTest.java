@@ -58,4 +58,21 @@ class ShardKeyTest {
         .isExactlyInstanceOf(IllegalArgumentException.class)
         .hasMessage("Invalid shard key '" + text + "': expected <dateDir>_<shardHex> such as 20240101_39");
   }
+
+  /** A year of keys with 8 routing bits: hash maps of keys stay maps, not lists of collisions. */
+  @Test
+  void hashesOfAYearOfKeysAreAlmostAllDistinct() {
+    java.util.Set<Integer> hashes = new java.util.HashSet<>();
+    int keys = 0;
+    for (LocalDate d = LocalDate.of(2024, 1, 1); d.getYear() == 2024; d = d.plusDays(1)) {
+      String dateDir = d.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+      for (int i = 0; i < 256; i++) {
+        ShardKey key = new ShardKey(dateDir, String.format("%02X", i));
+        assertThat(key).isEqualTo(new ShardKey(dateDir, String.format("%02X", i))).hasSameHashCodeAs(new ShardKey(dateDir, String.format("%02X", i)));
+        hashes.add(key.hashCode());
+        keys++;
+      }
+    }
+    assertThat(hashes.size()).as("distinct hashes of %d keys", keys).isGreaterThan(keys * 99 / 100);
+  }
 }
