@@ -3,7 +3,7 @@
 # total samples (anywhere on the stack, once per sample), and the self samples by package.
 #
 # Usage: bench/jfr-hot.sh RECORDING.jfr [--top N (25)] [--thread REGEX (.)] [--depth D (96)]
-#   --thread  only samples of matching threads, e.g. 'http-nio' for the request threads
+#   --thread  only samples of matching threads, e.g. 'des-front' for the retriever's event loops (they answer reads)
 set -euo pipefail
 [[ $# -ge 1 ]] || { sed -n '2,6p' "$0"; exit 2; }
 JFR=$1; shift

@@ -11,7 +11,7 @@
 #           with one pread of a file kept open and nothing else, the ceiling of a Java read path here
 #           (--urls 10000 or fewer: it keeps every file open, and the open-file limit is 20,000)
 #   --jfr   record the retriever with JFR (settings=profile) into bench/out/read-vs-nginx-<date>.jfr;
-#           bench/jfr-hot.sh FILE --thread http-nio shows where the request threads spend their time
+#           bench/jfr-hot.sh FILE --thread des-front shows where the event loops that answer reads spend their time
 # Needs: the dataset (bench/pack-vs-tar.sh makes it), the built jars (./mvnw -B -q -DskipTests install),
 # nginx and wrk (apt-get install -y nginx-light wrk; installed here when run as root).
 # Results: bench/out/read-vs-nginx-<date>.md (also printed).
