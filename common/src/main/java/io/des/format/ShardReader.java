@@ -63,15 +63,31 @@ public final class ShardReader {
    * @throws CorruptShardException if the bytes do not decode or do not match the checksum
    */
   public byte[] read(String uid) throws IOException {
-    IndexEntry entry = entry(uid);
-    if (entry.contentSize() > limits.maxEntryBytes()) {
+    return read(entry(uid));
+  }
+
+  /**
+   * The whole content of an entry found earlier in {@link #index()}, decoded and verified before it
+   * is returned. An inline entry costs one ranged read of its stored bytes and a one-shot decode,
+   * with no stream in between (the retriever's read of a small file); a BigFile streams from its
+   * own object through its SHA-256.
+   *
+   * @throws ShardLimitExceededException if the entry is larger than {@link ReaderLimits#maxEntryBytes()}
+   * @throws CorruptShardException if the bytes do not decode or do not match the checksum
+   */
+  public byte[] read(IndexEntry entry) throws IOException {
+    if (entry.contentSize() > limits.maxEntryBytes() || (!entry.isBigFile() && entry.length() > limits.maxEntryBytes())) {
       throw new ShardLimitExceededException(
-          "Entry '" + uid + "' in " + describe() + " is " + entry.contentSize()
+          "Entry '" + entry.uid() + "' in " + describe() + " is " + Math.max(entry.contentSize(), entry.length())
               + " bytes, more than the in-memory limit of " + limits.maxEntryBytes() + "; stream it instead");
     }
-    try (InputStream in = openEntry(entry)) {
-      return in.readAllBytes();
+    if (entry.isBigFile()) {
+      try (InputStream in = openEntry(entry)) {
+        return in.readAllBytes();
+      }
     }
+    byte[] stored = entry.length() == 0 ? new byte[0] : store.readRange(path, entry.offset(), (int) entry.length());
+    return decodeStored(describe(), entry, stored);
   }
 
   /**

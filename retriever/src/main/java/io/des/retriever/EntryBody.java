@@ -13,16 +13,12 @@ import java.io.OutputStream;
  * until the rest of the entry has been read and verified, so that a corrupt entry cuts the
  * connection before the response completes.
  *
- * <p>Entries up to {@value #REUSED_BYTES} bytes (most files: the benchmark's have a median of 7 KiB and a p99 of 92 KiB) are read into an
- * array that the request thread keeps for its next reads, so {@code bytes} must be written before
- * the thread reads another entry: a new array of the entry's size was a third of everything the
- * retriever allocated, and the young collections it caused showed in the tail latency.
+ * <p>A small entry is read whole in one ranged read and decoded in one shot ({@link
+ * io.des.format.ShardReader#read(io.des.format.IndexEntry)}): no stream layers, and its array is
+ * the response body as it is.
  */
 record EntryBody(byte[] bytes, int offset, int length, Streamer streamer) {
   private static final int HELD_BACK = 64 << 10;
-  static final int REUSED_BYTES = 64 << 10;
-  /** Bounded by the request threads (server.tomcat.threads.max): 64 KiB each. */
-  private static final ThreadLocal<byte[]> REUSED = ThreadLocal.withInitial(() -> new byte[REUSED_BYTES]);
 
   /** Writes a large body; called on the request thread, after the headers. */
   @FunctionalInterface
@@ -49,22 +45,13 @@ record EntryBody(byte[] bytes, int offset, int length, Streamer streamer) {
     });
   }
 
-  /**
-   * The whole entry at the start of an array (the thread's reused one when it fits), checked before
-   * it is returned: one copy out of the decoded content, where {@code readAllBytes} grows and joins
-   * chunks, and no second index lookup.
-   */
+  /** The whole entry, checked before it is returned. */
   private static byte[] readVerified(Archive.Located located, int size) throws IOException {
-    try (InputStream in = located.shard().openEntry(located.entry())) {
-      byte[] content = size <= REUSED_BYTES ? REUSED.get() : new byte[size];
-      int n = in.readNBytes(content, 0, size);
-      // The stream checks size and checksum when it reaches its end: past the last byte it answers
-      // -1 once both match and throws otherwise.
-      if (n != size || in.read() != -1) {
-        throw new CorruptShardException(located.shard().path().key(), "entry '" + located.entry().uid() + "' is not its declared " + size + " bytes");
-      }
-      return content;
+    byte[] content = located.shard().read(located.entry());
+    if (content.length != size) {
+      throw new CorruptShardException(located.shard().path().key(), "entry '" + located.entry().uid() + "' is not its declared " + size + " bytes");
     }
+    return content;
   }
 
   private static void copy(InputStream in, OutputStream out, long n) throws IOException {

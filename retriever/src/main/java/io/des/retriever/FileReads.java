@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -240,8 +241,7 @@ final class FileReads {
       if (headersOnly) {
         response = new DefaultFullHttpResponse(request.protocolVersion(), status); // no read of the content
       } else if (body.bytes() != null) {
-        // The thread's reused array: copied out before this thread reads another entry.
-        ByteBuf content = channel.alloc().ioBuffer(body.length()).writeBytes(body.bytes(), body.offset(), body.length());
+        ByteBuf content = Unpooled.wrappedBuffer(body.bytes(), body.offset(), body.length()); // the verified array, not a copy
         response = new DefaultFullHttpResponse(request.protocolVersion(), status, content);
       } else {
         response = new DefaultHttpResponse(request.protocolVersion(), status);

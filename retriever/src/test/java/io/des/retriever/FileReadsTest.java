@@ -78,7 +78,7 @@ class FileReadsTest {
       files.add(new SourceFile(BAD_BIG, DAY, -1, Files.write(src.resolve("big"), BIG), BAD_BIG));
       Random sizes = new Random(7);
       for (int i = 0; i < MIXED.length; i++) {
-        int size = i % 3 == 0 ? EntryBody.REUSED_BYTES - 1 + sizes.nextInt(3) : sizes.nextInt(200_000);
+        int size = i % 3 == 0 ? (64 << 10) - 1 + sizes.nextInt(3) : sizes.nextInt(200_000);
         MIXED[i] = new byte[size];
         sizes.nextBytes(MIXED[i]);
         if (i % 2 == 0) {
