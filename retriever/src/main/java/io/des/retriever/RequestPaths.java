@@ -26,23 +26,32 @@ final class RequestPaths {
   /** The decoded path (slashes kept, {@code +} kept) and query parameters ({@code +} is a space). */
   record Parsed(String path, Map<String, List<String>> query) {}
 
-  private static final List<String> FORBIDDEN_RAW = List.of(";", "%3b", "%2f", "%5c", "%2e", "\\", "%00", "%0a", "%0d");
-
   static Parsed parse(String uri) throws RejectedException {
     int q = uri.indexOf('?');
-    String rawPath = q < 0 ? uri : uri.substring(0, q);
-    String lower = rawPath.toLowerCase(Locale.ROOT);
-    for (String s : FORBIDDEN_RAW) {
-      if (lower.contains(s)) {
-        throw new RejectedException("the URL contained a potentially malicious String \"" + s + "\"");
+    int end = q < 0 ? uri.length() : q;
+    // Raw: ';' and '\\', and the encodings of ';', '/', '\\', '.', NUL, LF and CR.
+    for (int i = 0; i < end; i++) {
+      char c = uri.charAt(i);
+      if (c == ';' || c == '\\') {
+        throw new RejectedException("the URL contained a potentially malicious String \"" + c + "\"");
+      }
+      if (c == '%') {
+        int code = hex(uri, i + 1, end);
+        if (code == 0x3b || code == 0x2f || code == 0x5c || code == 0x2e || code == 0x00 || code == 0x0a || code == 0x0d) {
+          throw new RejectedException("the URL contained a potentially malicious String \"" + uri.substring(i, i + 3).toLowerCase(Locale.ROOT) + "\"");
+        }
       }
     }
     QueryStringDecoder decoder;
     String path;
     try {
-      decoder = new QueryStringDecoder(uri, StandardCharsets.UTF_8, true, 64);
+      decoder = new QueryStringDecoder(uri, StandardCharsets.UTF_8, true, 64, true); // only & separates, as in the servlet API
       path = decoder.path();
     } catch (IllegalArgumentException e) {
+      throw new RejectedException("the URL was not validly encoded");
+    }
+    if (path.indexOf('\uFFFD') >= 0 && !validUtf8(uri.substring(0, end))) {
+      // The decoder put a replacement character for bytes that are not UTF-8; a uid is never that.
       throw new RejectedException("the URL was not validly encoded");
     }
     if (!normalized(path)) {
@@ -61,6 +70,37 @@ final class RequestPaths {
       throw new RejectedException("the query was not validly encoded");
     }
     return new Parsed(path, query);
+  }
+
+  /** Whether the percent-decoded bytes of a raw path are well-formed UTF-8. */
+  private static boolean validUtf8(String rawPath) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(rawPath.length());
+    for (int i = 0; i < rawPath.length(); i++) {
+      char c = rawPath.charAt(i);
+      if (c == '%') {
+        bytes.write(hex(rawPath, i + 1, rawPath.length()));
+        i += 2;
+      } else {
+        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        bytes.write(b, 0, b.length);
+      }
+    }
+    try {
+      StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  /** The byte that two hex digits at {@code at} encode, or -1. */
+  private static int hex(String s, int at, int end) {
+    if (at + 1 >= end) {
+      return -1;
+    }
+    int hi = Character.digit(s.charAt(at), 16);
+    int lo = Character.digit(s.charAt(at + 1), 16);
+    return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
   }
 
   /** No empty, {@code .} or {@code ..} segment: what the servlet container would have to resolve. */
