@@ -17,6 +17,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -27,7 +29,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -62,8 +64,12 @@ import org.springframework.http.HttpStatus;
 final class FileReads {
   private static final Logger log = LoggerFactory.getLogger(FileReads.class);
   static final String PATH = "/files";
-  private static final String OCTET_STREAM = "application/octet-stream";
-  private static final String JSON = "application/json";
+  private static final AsciiString OCTET_STREAM = AsciiString.cached("application/octet-stream");
+  private static final AsciiString JSON = AsciiString.cached("application/json");
+  private static final AsciiString BYTES = AsciiString.cached("bytes");
+  /** Response headers are ours (constants, numbers, an ETag of hex digits): no per-value validation. */
+  private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+  private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
 
   private final ArchiveSource source;
   private final long maxBuffered;
@@ -239,17 +245,17 @@ final class FileReads {
       EntryBody body = found.body();
       HttpResponse response;
       if (headersOnly) {
-        response = new DefaultFullHttpResponse(request.protocolVersion(), status); // no read of the content
+        response = new DefaultFullHttpResponse(request.protocolVersion(), status, Unpooled.EMPTY_BUFFER, HEADERS, TRAILERS); // no read of the content
       } else if (body.bytes() != null) {
         ByteBuf content = Unpooled.wrappedBuffer(body.bytes(), body.offset(), body.length()); // the verified array, not a copy
-        response = new DefaultFullHttpResponse(request.protocolVersion(), status, content);
+        response = new DefaultFullHttpResponse(request.protocolVersion(), status, content, HEADERS, TRAILERS);
       } else {
-        response = new DefaultHttpResponse(request.protocolVersion(), status);
+        response = new DefaultHttpResponse(request.protocolVersion(), status, HEADERS);
       }
       HttpHeaders headers = response.headers();
       headers.set(HttpHeaderNames.CONTENT_TYPE, OCTET_STREAM);
       headers.set(HttpHeaderNames.ETAG, etag);
-      headers.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+      headers.set(HttpHeaderNames.ACCEPT_RANGES, BYTES);
       HttpUtil.setContentLength(response, length);
       if (range != null) {
         headers.set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(size));
@@ -314,9 +320,8 @@ final class FileReads {
     }
 
     private FullHttpResponse full(HttpResponseStatus status, byte[] body) {
-      FullHttpResponse response = body == null
-          ? new DefaultFullHttpResponse(request.protocolVersion(), status)
-          : new DefaultFullHttpResponse(request.protocolVersion(), status, channel.alloc().buffer(body.length).writeBytes(body));
+      FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), status,
+          body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body), HEADERS, TRAILERS);
       HttpUtil.setContentLength(response, body == null ? 0 : body.length);
       return response;
     }
