@@ -9,8 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayDeque;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -98,9 +97,13 @@ final class ZstdFrames {
     COMPRESSORS.giveBack(ctx);
   }
 
+  /**
+   * At most {@link #POOL_SIZE} idle contexts, each thread taking one for a call: an array under a
+   * lock that is almost never contended (a queue node allocated per return, and its CAS, showed in
+   * the retriever's profile).
+   */
   private static final class Pool<T> {
-    private final ConcurrentLinkedQueue<T> free = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pooled = new AtomicInteger();
+    private final ArrayDeque<T> free = new ArrayDeque<>(POOL_SIZE);
     private final Supplier<T> create;
     private final Consumer<T> reset;
     private final Consumer<T> close;
@@ -112,22 +115,22 @@ final class ZstdFrames {
     }
 
     T borrow() {
-      T ctx = free.poll();
-      if (ctx == null) {
-        return create.get();
+      T ctx;
+      synchronized (free) {
+        ctx = free.pollLast();
       }
-      pooled.decrementAndGet();
-      return ctx;
+      return ctx != null ? ctx : create.get();
     }
 
     void giveBack(T ctx) {
-      if (pooled.incrementAndGet() <= POOL_SIZE) {
-        reset.accept(ctx);
-        free.offer(ctx);
-      } else {
-        pooled.decrementAndGet();
-        close.accept(ctx);
+      reset.accept(ctx);
+      synchronized (free) {
+        if (free.size() < POOL_SIZE) {
+          free.addLast(ctx);
+          return;
+        }
       }
+      close.accept(ctx);
     }
   }
 
