@@ -99,7 +99,7 @@ cleanup() {
 }
 trap cleanup EXIT
 nginx -c "$WORK/nginx.conf" -p "$WORK" & NGINX_PID=$!
-DES_OPTS="-Xmx512m ${DES_EXTRA_OPTS:-}" # DES_EXTRA_OPTS: e.g. -Ddes.retriever.open-files=0 for a before/after
+DES_OPTS="-Xmx512m -XX:+UseParallelGC ${DES_EXTRA_OPTS:-}" # as bin/des serve runs it; DES_EXTRA_OPTS: e.g. -Ddes.retriever.open-files=0 for a before/after
 if [[ $JFR -eq 1 ]]; then DES_OPTS="$DES_OPTS -XX:StartFlightRecording=filename=$OUT/read-vs-nginx-$STAMP.jfr,settings=profile"; fi
 if [[ -n $RETRIEVER_JAR ]]; then
   # shellcheck disable=SC2086
