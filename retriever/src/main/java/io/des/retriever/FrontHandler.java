@@ -52,6 +52,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
   private final FileReads reads;
   private final InetSocketAddress api;
+  private final FrontServer.Exchanges exchanges;
 
   private final ArrayDeque<Object> waiting = new ArrayDeque<>();
   /** A response is being produced; a new request waits. */
@@ -71,9 +72,10 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
   /** The API closes its connection after the current response. */
   private boolean apiClosing;
 
-  FrontHandler(FileReads reads, InetSocketAddress api) {
+  FrontHandler(FileReads reads, InetSocketAddress api, FrontServer.Exchanges exchanges) {
     this.reads = reads;
     this.api = api;
+    this.exchanges = exchanges;
   }
 
   @Override
@@ -99,13 +101,14 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
   private void handle(ChannelHandlerContext ctx, HttpObject msg) {
     if (msg instanceof HttpRequest request) {
       busy = true;
+      exchanges.started();
       DecoderResult result = request.decoderResult();
       if (result.isFailure()) {
         ReferenceCountUtil.release(msg);
         refuse(ctx, result.cause());
         return;
       }
-      closeAfter = !HttpUtil.isKeepAlive(request);
+      closeAfter = !HttpUtil.isKeepAlive(request) || exchanges.draining();
       if (FileReads.accepts(request)) {
         relaying = false;
         if (HttpUtil.is100ContinueExpected(request)) {
@@ -169,6 +172,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     }
     connecting = new ArrayList<>();
     connecting.add(msg);
+    client.config().setAutoRead(false); // nothing more piles up here until the API can take it
     Bootstrap bootstrap = new Bootstrap()
         .group(ctx.channel().eventLoop())
         .channel(FrontServer.clientChannelType(ctx.channel()))
@@ -303,15 +307,21 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The response is written (a connection to be closed is closed by whoever wrote its last part,
-   * once that left): the next waiting request, if any, goes on; else the connection is read again.
+   * The response is written: a connection to be closed is closed once it has left; else the next
+   * waiting request, if any, goes on, or the connection is read again.
    */
   private void exchangeDone(ChannelHandlerContext ctx) {
+    if (!busy) {
+      return;
+    }
     busy = false;
+    exchanges.ended();
     if (closeAfter) {
       waiting.forEach(ReferenceCountUtil::release);
       waiting.clear();
       ctx.channel().config().setAutoRead(false);
+      // Closed once everything written so far has left (the codec passes the empty buffer through).
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       return;
     }
     while (!busy && !waiting.isEmpty()) {
@@ -340,8 +350,12 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof IdleStateEvent && !busy) {
-      ctx.close(); // an idle keep-alive connection
+    if ((evt instanceof IdleStateEvent || evt == FrontServer.DRAIN) && !busy) {
+      ctx.close(); // an idle keep-alive connection, or the server is stopping
+      return;
+    }
+    if (evt == FrontServer.DRAIN) {
+      closeAfter = true; // once the response in progress is out
       return;
     }
     super.userEventTriggered(ctx, evt);
@@ -349,6 +363,10 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (busy) {
+      busy = false;
+      exchanges.ended();
+    }
     waiting.forEach(ReferenceCountUtil::release);
     waiting.clear();
     if (upstream != null) {

@@ -7,9 +7,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -20,6 +21,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,32 @@ import org.springframework.core.env.PropertySource;
  */
 final class FrontServer implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(FrontServer.class);
+  /** Told to every connection when the server stops: idle ones close, busy ones after their response. */
+  static final Object DRAIN = new Object();
+  /** How long a stop waits for the responses in progress (within Kubernetes' default 30 s grace). */
+  static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(20);
+
+  /** Exchanges in progress on all connections, and whether the server is stopping. */
+  static final class Exchanges {
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
+
+    void started() {
+      inFlight.incrementAndGet();
+    }
+
+    void ended() {
+      inFlight.decrementAndGet();
+    }
+
+    boolean draining() {
+      return draining;
+    }
+
+    int inFlight() {
+      return inFlight.get();
+    }
+  }
 
   private final WebServerApplicationContext context;
   private final ConfigurableEnvironment environment;
@@ -59,6 +87,8 @@ final class FrontServer implements SmartLifecycle {
   private final int maxConnections;
   private final long idleSeconds;
   private final AtomicInteger connections = new AtomicInteger();
+  private final Exchanges exchanges = new Exchanges();
+  private ChannelGroup open;
   private EventLoopGroup loops;
   private Channel server;
 
@@ -81,6 +111,7 @@ final class FrontServer implements SmartLifecycle {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), new DefaultThreadFactory("des-front", true), io);
+    open = new DefaultChannelGroup("des-front", GlobalEventExecutor.INSTANCE);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loops)
         .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -96,10 +127,11 @@ final class FrontServer implements SmartLifecycle {
               return;
             }
             ch.closeFuture().addListener(f -> connections.decrementAndGet());
+            open.add(ch);
             ch.pipeline().addLast(
                 new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS),
                 new HttpServerCodec(8192, maxHeaderBytes, 64 << 10),
-                new FrontHandler(reads, api));
+                new FrontHandler(reads, api, exchanges));
           }
         });
     try {
@@ -141,16 +173,39 @@ final class FrontServer implements SmartLifecycle {
     return server == null ? -1 : ((InetSocketAddress) server.localAddress()).getPort();
   }
 
+  /**
+   * Stops taking connections, closes the idle ones, lets the responses in progress finish (up to
+   * {@link #DRAIN_TIMEOUT}; each connection closes after its own), then stops the event loops.
+   * Runs before the servlet container stops, so relayed requests still have it behind them.
+   */
   @Override
   public void stop() {
-    if (server != null) {
-      server.close().syncUninterruptibly();
-      server = null;
+    if (server == null) {
+      return;
     }
-    if (loops != null) {
-      loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-      loops = null;
+    server.close().syncUninterruptibly();
+    server = null;
+    exchanges.draining = true;
+    open.forEach(ch -> ch.pipeline().fireUserEventTriggered(DRAIN));
+    long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+    while (exchanges.inFlight() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
     }
+    if (exchanges.inFlight() > 0) {
+      log.warn("Stopping with {} responses still in progress after {} s", exchanges.inFlight(), DRAIN_TIMEOUT.toSeconds());
+    }
+    loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    loops = null;
+  }
+
+  /** Responses in progress. */
+  int inFlight() {
+    return exchanges.inFlight();
   }
 
   @Override
