@@ -1,5 +1,8 @@
 package io.des.retriever;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -88,12 +91,13 @@ final class FrontServer implements SmartLifecycle {
   private final long idleSeconds;
   private final AtomicInteger connections = new AtomicInteger();
   private final Exchanges exchanges = new Exchanges();
+  private final Counter refused;
   private ChannelGroup open;
   private EventLoopGroup loops;
   private Channel server;
 
   FrontServer(WebServerApplicationContext context, ConfigurableEnvironment environment, FileReads reads, InetAddress address, int port,
-      int maxHeaderBytes, int maxConnections, long idleSeconds) {
+      int maxHeaderBytes, int maxConnections, long idleSeconds, MeterRegistry meters) {
     this.context = context;
     this.environment = environment;
     this.reads = reads;
@@ -102,6 +106,10 @@ final class FrontServer implements SmartLifecycle {
     this.maxHeaderBytes = maxHeaderBytes;
     this.maxConnections = maxConnections;
     this.idleSeconds = idleSeconds;
+    Gauge.builder("des.front.connections", connections, AtomicInteger::get).description("Open connections to the public port").register(meters);
+    Gauge.builder("des.front.exchanges.in.flight", exchanges, Exchanges::inFlight).description("Requests being answered or relayed").register(meters);
+    this.refused = Counter.builder("des.front.connections.refused").description("Connections closed on arrival: des.retriever.max-connections were open")
+        .register(meters);
   }
 
   @Override
@@ -123,6 +131,7 @@ final class FrontServer implements SmartLifecycle {
           protected void initChannel(SocketChannel ch) {
             if (connections.incrementAndGet() > maxConnections) {
               connections.decrementAndGet();
+              refused.increment();
               ch.close();
               return;
             }

@@ -124,11 +124,11 @@ class RetrieverConfiguration {
   /** The public port: reads of files answered at once, the rest relayed to the servlet container. */
   @Bean
   FrontServer frontServer(WebServerApplicationContext context, ConfigurableEnvironment environment, FileReads reads,
-      RetrieverProperties properties, ServerProperties server) {
+      RetrieverProperties properties, ServerProperties server, MeterRegistry meters) {
     InetAddress address = server.getAddress() != null ? server.getAddress() : new InetSocketAddress(0).getAddress();
     int port = server.getPort() != null ? server.getPort() : 8080;
     return new FrontServer(context, environment, reads, address, port, (int) server.getMaxHttpRequestHeaderSize().toBytes(),
-        properties.maxConnections(), properties.idleTimeout().toSeconds());
+        properties.maxConnections(), properties.idleTimeout().toSeconds(), meters);
   }
 
   /**

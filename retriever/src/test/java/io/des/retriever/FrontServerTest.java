@@ -209,6 +209,10 @@ class FrontServerTest {
       again.getOutputStream().write("GET /files/f1?created_at=2024-01-01 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       assertThat(Response.read(again.getInputStream()).status).isEqualTo(200);
     }
+    HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.body()).containsPattern("(?m)^des_front_connections_refused_total [1-9]")
+        .containsPattern("(?m)^des_front_connections [1-9]").contains("des_front_exchanges_in_flight");
   }
 
   /** One HTTP/1.1 response read off a socket: Content-Length or chunked bodies. */
