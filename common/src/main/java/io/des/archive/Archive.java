@@ -10,7 +10,6 @@ import io.des.catalog.ShardCatalog;
 import io.des.format.EntryNotFoundException;
 import io.des.format.IndexEntry;
 import io.des.format.ReaderLimits;
-import io.des.format.ShardIndex;
 import io.des.format.ShardReader;
 import io.des.routing.CreatedAt;
 import io.des.routing.Router;
@@ -37,7 +36,10 @@ public final class Archive {
   private final ShardCatalog catalog;
   private final TombstoneStore tombstones;
   private final ReaderLimits limits;
-  private final Cache<String, ShardIndex> indexes;
+  /** Readers of shards by name, each holding its index: weighed by the index, the cache's bound. */
+  private final Cache<String, ShardReader> indexes;
+  /** Opens a reader on a cache miss; a field, so that a hit allocates nothing. */
+  private final java.util.function.Function<String, ShardReader> openReader = this::openReader;
   private final Cache<ShardKey, CachedCatalog> catalogs;
   private final long catalogTtlNanos;
 
@@ -73,12 +75,12 @@ public final class Archive {
     this.indexes =
         Caffeine.newBuilder()
             .maximumWeight(indexCacheBytes)
-            .weigher((String name, ShardIndex index) -> (int) Math.min(Integer.MAX_VALUE, index.estimatedHeapBytes()))
+            .weigher((String name, ShardReader reader) -> (int) Math.min(Integer.MAX_VALUE, reader.index().estimatedHeapBytes()))
             .expireAfterAccess(INDEX_TTL) // shards are immutable; the TTL only frees idle ones
             .recordStats()
             // synchronous, unlike a removal listener (run later on the common pool): the counts are
             // current as soon as the eviction is
-            .evictionListener((String name, ShardIndex index, RemovalCause cause) -> evictions.get(cause).increment())
+            .evictionListener((String name, ShardReader reader, RemovalCause cause) -> evictions.get(cause).increment())
             .build();
   }
 
@@ -190,20 +192,20 @@ public final class Archive {
     return limits;
   }
 
-  /** A reader for a shard at the archive's root, its index cached. */
+  /** A reader for a shard at the archive's root, its index cached: a hit is one cache lookup. */
   public ShardReader shard(String name) throws IOException {
-    BlobPath path = BlobPath.of(name);
     try {
-      ShardIndex index = indexes.get(name, n -> {
-        try {
-          return ShardReader.open(store, path, limits).index();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-      return ShardReader.withIndex(store, path, index, limits);
+      return indexes.get(name, openReader);
     } catch (UncheckedIOException e) {
       throw e.getCause();
+    }
+  }
+
+  private ShardReader openReader(String name) {
+    try {
+      return ShardReader.open(store, BlobPath.of(name), limits);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
