@@ -138,7 +138,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The request as the API gets it: HTTP/1.1 on a kept connection, and who really sent it. */
+  /** The request as the API gets it: without hop-by-hop headers, and saying who really sent it. */
   private HttpRequest forwarded(HttpRequest request) {
     var headers = request.headers();
     headers.remove(HttpHeaderNames.CONNECTION);
@@ -156,7 +156,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
       String address = from.getAddress().getHostAddress();
       headers.set("X-Forwarded-For", prior == null ? address : prior + ", " + address);
     }
-    request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    // An HTTP/1.0 client goes on as one: the API then delimits its answer by closing, never by
+    // chunks, which such a client could not read. Its connection to the API is not reused.
     return request;
   }
 

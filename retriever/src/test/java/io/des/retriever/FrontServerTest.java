@@ -164,6 +164,23 @@ class FrontServerTest {
   }
 
   @Test
+  void anHttp10ClientGetsARelayedStreamedAnswerItCanRead() throws Exception {
+    byte[] body = "{\"items\":[{\"uid\":\"f4\",\"created_at\":\"2024-01-01\"}]}".getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /files/batch HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // the answer ends with the connection
+      assertThat(all).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("transfer-encoding: chunked");
+      String answer = all.substring(all.indexOf("\r\n\r\n") + 4);
+      assertThat(answer.strip()).startsWith("{\"uid\":\"f4\"").contains("\"status\":200").doesNotContain("\r\n");
+    }
+  }
+
+  @Test
   void anOversizedRequestLineIsRefusedWithAReason() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
