@@ -14,7 +14,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
@@ -28,11 +27,11 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code GET} and {@code HEAD /files/{uid}?created_at=...}, answered on the public port by the
@@ -70,6 +70,7 @@ final class FileReads {
   /** Response headers are ours (constants, numbers, an ETag of hex digits): no per-value validation. */
   private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
   private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
+  private static final JsonMapper ERROR_JSON = JsonMapper.builder().build();
 
   private final ArchiveSource source;
   private final long maxBuffered;
@@ -112,10 +113,11 @@ final class FileReads {
 
   /**
    * Answers {@code request} on {@code channel}, then runs {@code done} on the channel's event loop
-   * once the whole response is written (or given up on).
+   * once the whole response is written (or given up on). The response says whether the connection
+   * stays open ({@code keepAlive}); closing it is the caller's, in {@code done}.
    */
-  void serve(Channel channel, HttpRequest request, Runnable done) {
-    Exchange exchange = new Exchange(channel, request, done);
+  void serve(Channel channel, HttpRequest request, boolean keepAlive, Runnable done) {
+    Exchange exchange = new Exchange(channel, request, keepAlive, done);
     if (inline) {
       exchange.run();
       return;
@@ -140,11 +142,11 @@ final class FileReads {
     private final long start = System.nanoTime();
     private String uid = "";
 
-    Exchange(Channel channel, HttpRequest request, Runnable done) {
+    Exchange(Channel channel, HttpRequest request, boolean keepAlive, Runnable done) {
       this.channel = channel;
       this.request = request;
       this.done = done;
-      this.keepAlive = HttpUtil.isKeepAlive(request);
+      this.keepAlive = keepAlive;
     }
 
     @Override
@@ -286,10 +288,7 @@ final class FileReads {
         HttpUtil.setKeepAlive(response, keepAlive);
         channel.write(response);
         body.streamer().writeTo(new ChannelOutput(channel, writeTimeout));
-        ChannelFuture last = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        if (!keepAlive) {
-          last.addListener(ChannelFutureListener.CLOSE);
-        }
+        channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         status = "ok";
       } catch (CorruptShardException e) {
         status = "corrupt";
@@ -308,15 +307,9 @@ final class FileReads {
       }
     }
 
-    /** Upstream's error answer: the status and {@code {"detail": ...}} with its length. */
+    /** Upstream's error answer ({@link #errorResponse}). */
     void error(HttpStatus status, String detail, String retryAfter) {
-      byte[] json = ("{\"detail\":" + jsonString(detail) + "}").getBytes(StandardCharsets.UTF_8);
-      FullHttpResponse response = full(HttpResponseStatus.valueOf(status.value()), json);
-      response.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON);
-      if (retryAfter != null) {
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
-      }
-      write(response);
+      write(errorResponse(request.protocolVersion(), HttpResponseStatus.valueOf(status.value()), detail, retryAfter));
     }
 
     private FullHttpResponse full(HttpResponseStatus status, byte[] body) {
@@ -328,10 +321,7 @@ final class FileReads {
 
     private void write(HttpResponse response) {
       HttpUtil.setKeepAlive(response, keepAlive);
-      ChannelFuture written = channel.writeAndFlush(response);
-      if (!keepAlive) {
-        written.addListener(ChannelFutureListener.CLOSE);
-      }
+      channel.writeAndFlush(response);
     }
 
     void finish(String status) {
@@ -397,26 +387,16 @@ final class FileReads {
     return values.size() == 1 ? values.get(0) : String.join(",", values);
   }
 
-  static String jsonString(String s) {
-    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
+  /** Upstream's error answer: the status and {@code {"detail": ...}} ({@link ApiError}) with its length. */
+  static FullHttpResponse errorResponse(HttpVersion version, HttpResponseStatus status, String detail, String retryAfter) {
+    byte[] json = ERROR_JSON.writeValueAsBytes(new ApiError(detail));
+    FullHttpResponse response = new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(json), HEADERS, TRAILERS);
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON);
+    HttpUtil.setContentLength(response, json.length);
+    if (retryAfter != null) {
+      response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
     }
-    return out.append('"').toString();
+    return response;
   }
 
   /** 429 with Retry-After for a zone out of budget; 503 "Storage unavailable" for a failing store. */

@@ -29,7 +29,6 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,7 +113,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         if (HttpUtil.is100ContinueExpected(request)) {
           request.headers().remove(HttpHeaderNames.EXPECT); // a read's body is not wanted
         }
-        reads.serve(ctx.channel(), request, () -> exchangeDone(ctx));
+        reads.serve(ctx.channel(), request, !closeAfter, () -> exchangeDone(ctx));
       } else {
         relaying = true;
         relayExchange = true;
@@ -232,10 +231,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
           upstream = null;
           ctx.close();
         }
-        ChannelFuture written = client.writeAndFlush(msg);
-        if (closeAfter) {
-          written.addListener(ChannelFutureListener.CLOSE);
-        }
+        client.writeAndFlush(msg);
         exchangeDone(clientCtx);
         return;
       }
@@ -295,21 +291,17 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String detail) {
-    byte[] json = ("{\"detail\":" + FileReads.jsonString(detail) + "}").getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(json));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-    HttpUtil.setContentLength(response, json.length);
+    FullHttpResponse response = FileReads.errorResponse(HttpVersion.HTTP_1_1, status, detail, null);
     HttpUtil.setKeepAlive(response, !closeAfter);
-    ChannelFuture written = ctx.writeAndFlush(response);
-    if (closeAfter) {
-      written.addListener(ChannelFutureListener.CLOSE);
-    }
+    ctx.writeAndFlush(response);
     exchangeDone(ctx);
   }
 
   /**
-   * The response is written: a connection to be closed is closed once it has left; else the next
-   * waiting request, if any, goes on, or the connection is read again.
+   * The response is written: a connection to be closed (the client asked, the API's answer ends
+   * with its connection, a malformed request, the server stopping) is closed here, the one place,
+   * once the response has left; else the next waiting request, if any, goes on, or the connection
+   * is read again.
    */
   private void exchangeDone(ChannelHandlerContext ctx) {
     if (!busy) {

@@ -178,10 +178,6 @@ final class FrontServer implements SmartLifecycle {
     return serving instanceof io.netty.channel.epoll.EpollSocketChannel ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 
-  int port() {
-    return server == null ? -1 : ((InetSocketAddress) server.localAddress()).getPort();
-  }
-
   /**
    * Stops taking connections, closes the idle ones, lets the responses in progress finish (up to
    * {@link #DRAIN_TIMEOUT}; each connection closes after its own), then stops the event loops.
@@ -210,11 +206,6 @@ final class FrontServer implements SmartLifecycle {
     }
     loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     loops = null;
-  }
-
-  /** Responses in progress. */
-  int inFlight() {
-    return exchanges.inFlight();
   }
 
   @Override

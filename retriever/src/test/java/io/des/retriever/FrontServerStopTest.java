@@ -3,22 +3,13 @@ package io.des.retriever;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.des.archive.Archive;
-import io.des.format.ReaderLimits;
-import io.des.pack.PackListener;
-import io.des.pack.PackOptions;
-import io.des.pack.Packer;
-import io.des.pack.SourceFile;
-import io.des.routing.CreatedAt;
-import io.des.storage.LocalBlobStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -30,17 +21,9 @@ class FrontServerStopTest {
 
   @Test
   void aStopFinishesTheResponseInProgressAndClosesIdleConnections() throws Exception {
-    Path dir = Files.createTempDirectory("des-front-stop");
-    Path store = dir.resolve("store");
     byte[] big = new byte[8 << 20];
     new Random(5).nextBytes(big);
-    Path src = Files.write(dir.resolve("big"), big);
-    Path small = Files.writeString(dir.resolve("small"), "small");
-    CreatedAt day = CreatedAt.parse("2024-01-01T10:00:00Z");
-    Archive archive = Archive.create(new LocalBlobStore(store), 8, ReaderLimits.DEFAULTS);
-    try (Packer packer = new Packer(archive, PackOptions.defaults(8), PackListener.NONE)) {
-      packer.pack(List.of(new SourceFile("big", day, -1, src, "big"), new SourceFile("small", day, -1, small, "small")));
-    }
+    Path store = PackedStores.pack("des-front-stop", Map.of("big", big, "small", "small".getBytes(StandardCharsets.UTF_8)));
     ConfigurableApplicationContext context = new SpringApplicationBuilder(RetrieverApplication.class).run(
         "--server.port=0", "--des.retriever.store=" + store, "--des.retriever.max-buffered-bytes=1048576");
     int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);

@@ -2,14 +2,6 @@ package io.des.retriever;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.des.archive.Archive;
-import io.des.format.ReaderLimits;
-import io.des.pack.PackListener;
-import io.des.pack.PackOptions;
-import io.des.pack.Packer;
-import io.des.pack.SourceFile;
-import io.des.routing.CreatedAt;
-import io.des.storage.LocalBlobStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,11 +12,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -40,22 +33,14 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "des.retriever.max-connections=8")
 class FrontServerTest {
   private static final Path STORE;
-  private static final CreatedAt DAY = CreatedAt.parse("2024-01-01T10:00:00Z");
 
   static {
     try {
-      Path dir = Files.createTempDirectory("des-front-test");
-      STORE = dir.resolve("store");
-      Path src = Files.createDirectories(dir.resolve("src"));
-      List<SourceFile> files = new ArrayList<>();
+      Map<String, byte[]> files = new LinkedHashMap<>();
       for (int i = 0; i < 20; i++) {
-        Path p = Files.writeString(src.resolve("f" + i), ("file " + i + " ").repeat(i * 50 + 1));
-        files.add(new SourceFile("f" + i, DAY, -1, p, "f" + i));
+        files.put("f" + i, content(i).getBytes(StandardCharsets.UTF_8));
       }
-      Archive archive = Archive.create(new LocalBlobStore(STORE), 8, ReaderLimits.DEFAULTS);
-      try (Packer packer = new Packer(archive, PackOptions.defaults(8), PackListener.NONE)) {
-        packer.pack(files);
-      }
+      STORE = PackedStores.pack("des-front-test", files);
     } catch (Exception e) {
       throw new ExceptionInInitializerError(e);
     }
