@@ -1,5 +1,8 @@
 package io.des.coord;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * A held lock. Closing it releases the lock if this lease still holds it; idempotent, callable from
  * any thread, and it never throws: a lease that was already lost has nothing to release, and if the
@@ -20,6 +23,19 @@ public interface FencedLease extends AutoCloseable {
    * @throws CoordinationException if the backend cannot be reached
    */
   boolean isHeld();
+
+  /**
+   * Starts releasing the lock and returns without waiting for the backend: for a holder that has
+   * finished its work under the lock and should not spend a round trip on giving it back. The
+   * stage completes (never exceptionally) once the release is done, or has failed and will lapse
+   * after the lease timeout. Later calls, and {@link #close()}, release nothing more and return at
+   * once. Until the stage completes, a {@link FencedLocks#tryAcquire} that waits gets the lock as
+   * soon as the release lands; one that does not wait may find it still held.
+   */
+  default CompletionStage<Void> release() {
+    close();
+    return CompletableFuture.completedFuture(null);
+  }
 
   @Override
   void close();

@@ -1,5 +1,7 @@
 package io.des.coord;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -17,6 +19,7 @@ final class RedisFencedLease implements FencedLease {
   private final long owner;
   private final Consumer<RedisFencedLease> onClose;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CompletableFuture<Void> released = new CompletableFuture<>();
 
   RedisFencedLease(String name, long token, RedissonFencedLock lock, long owner, Consumer<RedisFencedLease> onClose) {
     this.name = name;
@@ -49,23 +52,52 @@ final class RedisFencedLease implements FencedLease {
   }
 
   @Override
+  public CompletionStage<Void> release() {
+    startRelease();
+    return released.minimalCompletionStage();
+  }
+
+  @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
+    if (!startRelease()) {
+      return; // released or closed before
     }
-    onClose.accept(this);
     try {
-      // Redisson's unlock script deletes the lock only while this owner holds it, and stops the
-      // watchdog for this owner whatever the outcome.
-      lock.unlockAsync(owner).toCompletableFuture().get();
+      released.get(); // never exceptional: startRelease completes it normally whatever happens
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (ExecutionException | RuntimeException e) {
-      if (isLostLease(e)) {
-        LOG.debug("Lock '{}' (token {}) was no longer held when released", name, token);
-      } else {
-        LOG.warn("Could not release lock '{}' (token {}); it lapses after the lease timeout", name, token, e);
-      }
+    } catch (ExecutionException unreachable) {
+      throw new AssertionError(unreachable);
+    }
+  }
+
+  /** Sends the release, the first time only; false if it was sent before. */
+  private boolean startRelease() {
+    if (!closed.compareAndSet(false, true)) {
+      return false;
+    }
+    onClose.accept(this);
+    // Redisson's unlock script deletes the lock only while this owner holds it, and stops the
+    // watchdog for this owner whatever the outcome.
+    try {
+      lock.unlockAsync(owner).whenComplete((ignored, error) -> {
+        if (error != null) {
+          logFailedRelease(error);
+        }
+        released.complete(null);
+      });
+    } catch (RuntimeException e) {
+      logFailedRelease(e);
+      released.complete(null);
+    }
+    return true;
+  }
+
+  private void logFailedRelease(Throwable error) {
+    if (isLostLease(error)) {
+      LOG.debug("Lock '{}' (token {}) was no longer held when released", name, token);
+    } else {
+      LOG.warn("Could not release lock '{}' (token {}); it lapses after the lease timeout", name, token, error);
     }
   }
 

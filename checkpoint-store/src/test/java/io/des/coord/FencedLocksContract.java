@@ -111,6 +111,22 @@ public abstract class FencedLocksContract {
   }
 
   @Test
+  void releaseWithoutWaitingFreesTheLockForAWaitingAcquirer() throws Exception {
+    FencedLease lease = acquireNow(process(0), name);
+
+    CompletableFuture<Void> released = lease.release().toCompletableFuture();
+
+    try (FencedLease next = process(1).tryAcquire(name, LONG_WAIT).orElseThrow()) {
+      assertThat(next.token()).isGreaterThan(lease.token());
+      released.get(LONG_WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(lease.isHeld()).isFalse();
+      lease.release();
+      lease.close();
+      assertThat(next.isHeld()).as("a released lease's later release and close leave the new holder alone").isTrue();
+    }
+  }
+
+  @Test
   void heldLeaseOutlivesSeveralLeaseTimeouts() {
     try (FencedLease lease = acquireNow(process(0), name)) {
       Duration wait = process(0).leaseTimeout().multipliedBy(5).dividedBy(2);

@@ -104,7 +104,11 @@ final class JobRunner {
     try (FencedLease lease = locks.tryAcquire(lockName(job), lockWait)
         .orElseThrow(() -> new KeyBusyException(job.key().toString(), lockWait))) {
       try {
-        if (!runLocked(job, lease.token())) {
+        boolean ran = runLocked(job, lease.token());
+        // The job is recorded done: give the key back without waiting a round trip for it (a
+        // waiting acquirer gets it when the release lands; the lease lapses if it never does).
+        lease.release();
+        if (!ran) {
           count("already_done");
           return Outcome.ALREADY_DONE;
         }

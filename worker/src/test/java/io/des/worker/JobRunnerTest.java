@@ -34,9 +34,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -199,6 +203,74 @@ class JobRunnerTest {
     try (FencedLease held = locks.tryAcquire(JobRunner.lockName(job), Duration.ZERO).orElseThrow()) {
       JobRunner impatient = new JobRunner(packer, archive, locks, checkpoints, ledger, Map.of(SourceKind.LANDING, new LandingSourceMarker()), "w2", Duration.ofMillis(50), meters);
       assertThatThrownBy(() -> impatient.run(job)).isInstanceOf(KeyBusyException.class);
+    }
+  }
+
+  @Test
+  void aFinishedJobDoesNotWaitForItsLockToBeReleased() throws Exception {
+    PackJob job = job(5);
+    // A backend that takes its time to answer the release: close() blocks until it has.
+    CountDownLatch backendAnswers = new CountDownLatch(1);
+    AtomicBoolean releaseStarted = new AtomicBoolean();
+    FencedLocks slowToRelease = new FencedLocks() {
+      @Override
+      public Optional<FencedLease> tryAcquire(String name, Duration wait) {
+        return locks.tryAcquire(name, wait).map(real -> new FencedLease() {
+          public String name() {
+            return name;
+          }
+
+          public long token() {
+            return real.token();
+          }
+
+          public boolean isHeld() {
+            return real.isHeld();
+          }
+
+          public CompletionStage<Void> release() {
+            releaseStarted.set(true);
+            return CompletableFuture.runAsync(this::answerAndRelease);
+          }
+
+          public void close() {
+            if (!releaseStarted.get()) {
+              answerAndRelease();
+            }
+          }
+
+          private void answerAndRelease() {
+            try {
+              backendAnswers.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            real.close();
+          }
+        });
+      }
+
+      @Override
+      public Duration leaseTimeout() {
+        return Duration.ofSeconds(1);
+      }
+    };
+    CompletableFuture<JobRunner.Outcome> run = CompletableFuture.supplyAsync(() -> {
+      try {
+        return runner("w1", slowToRelease).run(job);
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+    try {
+      assertThat(run.get(10, TimeUnit.SECONDS)).isEqualTo(JobRunner.Outcome.DONE);
+      assertThat(releaseStarted).as("the lock's release was started").isTrue();
+      assertThat(ledger.get(job.jobId()).orElseThrow().state()).isEqualTo(JobState.DONE);
+    } finally {
+      backendAnswers.countDown();
+    }
+    try (FencedLease next = locks.tryAcquire(JobRunner.lockName(job), Duration.ofSeconds(10)).orElseThrow()) {
+      assertThat(next.isHeld()).as("the key is free once the release lands").isTrue();
     }
   }
 
