@@ -224,7 +224,11 @@ jobs_done=$(status | json 'd["jobs"]["done"]')
       printf "| **all** | %s | %s |\n", median(all["pack"]), median(all["fleet"])
     }' "$CPU" | sort
   echo
-  echo "Checkpoints: $cp_count saved by the workers, $(awk -v c="$cp_count" -v s="$cp_sum" 'BEGIN {printf "%.2f", c ? s / c * 1000 : 0}') ms each on average (Redis round trip with the state, des_worker_checkpoint_seconds). Jobs done: $jobs_done, failed: $failed."
+  if [[ $cp_count -gt 0 ]]; then
+    echo "Checkpoints: $cp_count saved by the workers, $(awk -v c="$cp_count" -v s="$cp_sum" 'BEGIN {printf "%.2f", s / c * 1000}') ms each on average (Redis round trip with the state, des_worker_checkpoint_seconds). Jobs done: $jobs_done, failed: $failed."
+  else
+    echo "Checkpoints: none saved (every job was a first run smaller than one upload part, which saves none); the cost of one by its size: \`bench/jmh.sh CheckpointBenchmark\`. Jobs done: $jobs_done, failed: $failed."
+  fi
   echo
   echo "Reproduce: \`bench/fleet-vs-pack.sh --files $FILES --runs $RUNS --workers $WORKERS --warmup $WARMUP\` (log: \`$LOG\`)."
 } | tee "$REPORT"
