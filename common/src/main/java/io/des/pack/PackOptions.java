@@ -10,7 +10,8 @@ import java.util.Objects;
  *     adding the next file would pass it; a single larger file gets a shard of its own
  * @param bigFileThreshold payloads strictly larger than this go to {@code _bigFiles/<sha256>}
  * @param threads encoder threads (compression and checksums)
- * @param inFlight entries read and encoded ahead of each shard writer
+ * @param inFlight batches of entries (consecutive small files, up to 32 or 256 KiB) read and encoded
+ *     ahead of each shard writer
  * @param parallelShards shards (of different keys) written at once, so that one shard's durable
  *     commit overlaps the encoding of others
  * @param memoryBudget bytes of file content held in memory at once by all writers together

@@ -5,17 +5,18 @@ import io.des.format.ShardWriter;
 import io.des.storage.BlobPath;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Writes the entries of one shard: files are read and encoded ahead on the shared encoder pool,
- * within the shared {@link MemoryBudget} and at most {@code inFlight} at a time, and written in
- * input order by the calling thread, so the output does not depend on timing.
+ * Writes the entries of one shard: files are read and encoded ahead on the shared encoder pool, in
+ * batches of consecutive small files, within the shared {@link MemoryBudget} and at most {@code
+ * inFlight} batches at a time, and written in input order by the calling thread, so the output
+ * does not depend on timing.
  */
 final class ShardPipeline {
   private final PackOptions options;
@@ -32,7 +33,18 @@ final class ShardPipeline {
     this.listener = listener;
   }
 
-  private record Pending(PlannedFile file, CompletableFuture<EncodedEntry> encoded, long held) {}
+  /** Most files in one encoding task. */
+  static final int BATCH_FILES = 32;
+  /** Most content bytes in one encoding task (a larger file is a task of its own). */
+  static final long BATCH_BYTES = 256 * 1024;
+
+  /**
+   * Files the writer waits for, in order: a batch of consecutive small files encoded by one task
+   * (one hand-off to an encoder and one back for the lot, not per file: with files of a few KiB,
+   * waking threads per file cost as much as reading them), or one BigFile ({@code encoded} null),
+   * uploaded by the writer itself.
+   */
+  private record Pending(List<PlannedFile> files, CompletableFuture<Object[]> encoded, long held) {}
 
   /** Hears of each entry once the writer holds it, in order; {@code index} is its place in the files. */
   @FunctionalInterface
@@ -58,43 +70,66 @@ final class ShardPipeline {
         while (next < files.size() && window.size() < options.inFlight()) {
           PlannedFile f = files.get(next);
           if (isBig(f)) {
-            window.add(new Pending(f, CompletableFuture.completedFuture(null), 0));
-          } else {
-            if (!budget.tryTake(f.size())) {
-              if (!window.isEmpty()) {
-                break; // write what we hold first; that frees room
-              }
-              budget.take(f.size());
-            }
-            window.add(new Pending(f, CompletableFuture.supplyAsync(() -> encode(f), encoders), f.size()));
+            window.add(new Pending(List.of(f), null, 0));
+            next++;
+            continue;
           }
-          next++;
+          int end = next + 1;
+          long bytes = f.size();
+          while (end < files.size() && end - next < BATCH_FILES && !isBig(files.get(end))
+              && bytes + files.get(end).size() <= BATCH_BYTES) {
+            bytes += files.get(end++).size();
+          }
+          if (!budget.tryTake(bytes)) {
+            if (!window.isEmpty()) {
+              break; // write what we hold first; that frees room
+            }
+            budget.take(bytes);
+          }
+          List<PlannedFile> batch = files.subList(next, end);
+          window.add(new Pending(batch, CompletableFuture.supplyAsync(() -> encode(batch), encoders), bytes));
+          next = end;
         }
         Pending head = window.poll();
         try {
-          EncodedEntry entry = await(head);
-          if (entry == null) {
-            String sha = bigFiles.upload(shard, head.file());
-            writer.addBigFile(head.file().source().uid(), sha, head.file().size(),
-                CreatedAtMeta.format(head.file().source().createdAt().instant()), null);
-            bigBytes += head.file().size();
-          } else {
-            writer.add(entry);
+          if (head.encoded() == null) {
+            PlannedFile big = head.files().get(0);
+            String sha = bigFiles.upload(shard, big);
+            writer.addBigFile(big.source().uid(), sha, big.size(), CreatedAtMeta.format(big.source().createdAt().instant()), null);
+            bigBytes += big.size();
+            listener.packed(big.size());
+            hook.written(done++);
+            continue;
+          }
+          Object[] encoded = head.encoded().get();
+          for (int i = 0; i < encoded.length; i++) {
+            PlannedFile file = head.files().get(i);
+            if (encoded[i] instanceof IOException e) {
+              throw e;
+            }
+            if (encoded[i] instanceof Exception e) {
+              throw new IOException("Failed to encode " + file.source().path() + ": " + e, e);
+            }
+            writer.add((EncodedEntry) encoded[i]);
+            listener.packed(file.size());
+            hook.written(done++);
           }
         } finally {
           if (head.held() > 0) {
             budget.give(head.held());
           }
         }
-        listener.packed(head.file().size());
-        hook.written(done++);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("Interrupted while packing " + shard);
+    } catch (ExecutionException e) {
+      throw new IOException("Encoding failed while packing " + shard + ": " + e.getCause(), e.getCause()); // encode() catches its own
     } finally {
       for (Pending p : window) {
-        p.encoded().cancel(true);
+        if (p.encoded() != null) {
+          p.encoded().cancel(true);
+        }
         if (p.held() > 0) {
           budget.give(p.held());
         }
@@ -107,23 +142,20 @@ final class ShardPipeline {
     return f.size() > options.bigFileThreshold();
   }
 
-  private EncodedEntry encode(PlannedFile f) {
-    try {
-      return EntryEncoder.encode(f, options.compression());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static EncodedEntry await(Pending p) throws IOException, InterruptedException {
-    try {
-      return p.encoded().get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
+  /**
+   * Each file's entry in order, up to and including the first that fails, which is its exception
+   * instead: the writer writes the entries before it and then fails where it would have alone.
+   */
+  private Object[] encode(List<PlannedFile> batch) {
+    Object[] encoded = new Object[batch.size()];
+    for (int i = 0; i < encoded.length; i++) {
+      try {
+        encoded[i] = EntryEncoder.encode(batch.get(i), options.compression());
+      } catch (IOException | RuntimeException e) {
+        encoded[i] = e;
+        return Arrays.copyOf(encoded, i + 1);
       }
-      throw new IOException("Failed to encode " + p.file().source().path() + ": " + cause, cause);
     }
+    return encoded;
   }
 }

@@ -247,6 +247,34 @@ class PackerTest {
   }
 
   @Test
+  void aSourceThatChangesAfterPlanningFailsThePackAtThatFileAndNothingIsLive() throws Exception {
+    // Files of one key, so that they are encoded together in one batch.
+    io.des.routing.Router router = new io.des.routing.Router(4);
+    List<SourceFile> all = files(200, 11);
+    var key = router.route(all.get(0).uid(), DAY);
+    List<SourceFile> files = all.stream().filter(f -> router.route(f.uid(), DAY).equals(key)).toList();
+    assertThat(files).hasSizeGreaterThan(2);
+    Path changed = files.get(files.size() / 2).path();
+    Archive archive = new Archive(new LocalBlobStore(tmp.resolve("store")), 4, ReaderLimits.DEFAULTS, 16 << 20);
+    PackListener changeOne = new PackListener() {
+      @Override
+      public void planned(long count, long bytes) {
+        try {
+          Files.write(changed, "changed after planning".getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    try (Packer packer = new Packer(archive, PackOptions.defaults(4), changeOne)) {
+      assertThatThrownBy(() -> packer.pack(files))
+          .isInstanceOf(java.io.IOException.class)
+          .hasStackTraceContaining("Source " + changed + " changed while packing");
+    }
+    assertThat(shardFiles(tmp.resolve("store"))).isEmpty();
+  }
+
+  @Test
   void aChangedSourceIsAConflictNotAnOverwrite() throws Exception {
     List<SourceFile> files = files(2, 9);
     Archive archive = archive(tmp.resolve("store"));
