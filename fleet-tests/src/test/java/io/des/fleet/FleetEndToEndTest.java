@@ -60,12 +60,19 @@ class FleetEndToEndTest {
     return FIRST.plusSeconds(17L * i);
   }
 
+  /**
+   * Drops files {@code from} to {@code to} into the landing folder as a producer should: each is
+   * written and dated beside it, then renamed in, so a scan never sees one half-written (the
+   * fleets here run with no settle time, {@code des.coordinator.settle=0s}).
+   */
   static void land(Path landing, int from, int to) throws Exception {
     Path files = Files.createDirectories(landing.resolve("files"));
+    Path staging = Files.createDirectories(landing.resolve("staging"));
     for (int i = from; i < to; i++) {
-      Path p = files.resolve(uid(i));
+      Path p = staging.resolve(uid(i));
       Files.write(p, content(i));
       Files.setLastModifiedTime(p, FileTime.from(createdAt(i)));
+      Files.move(p, files.resolve(uid(i)), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
   }
 
