@@ -80,6 +80,35 @@ class LocalBlobStoreOpenFilesTest extends LocalBlobStoreTest {
   }
 
   @Test
+  void noMoreFilesStayOpenThanItsHandles() throws Exception {
+    java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd (Linux)");
+    for (int i = 0; i < 12; i++) {
+      store.putExclusive(BlobPath.of("shards/f" + i), content(i));
+    }
+    for (int round = 0; round < 5; round++) {
+      for (int i = 0; i < 12; i++) {
+        assertThat(store.readRange(BlobPath.of("shards/f" + i), 0, 5)).isEqualTo(bytes("blob "));
+        assertThat(openUnder(fds, ((LocalBlobStore) store).root())).as("files open after reading f%d", i).isLessThanOrEqualTo(4);
+      }
+    }
+  }
+
+  /** How many of this process's open files are under {@code root}. */
+  private static long openUnder(java.nio.file.Path fds, java.nio.file.Path root) throws java.io.IOException {
+    java.nio.file.Path real = root.toRealPath();
+    try (java.util.stream.Stream<java.nio.file.Path> links = Files.list(fds)) {
+      return links.map(fd -> {
+        try {
+          return Files.readSymbolicLink(fd);
+        } catch (java.io.IOException gone) {
+          return null; // closed since it was listed
+        }
+      }).filter(target -> target != null && target.startsWith(real)).count();
+    }
+  }
+
+  @Test
   void manyReadersOfMoreFilesThanHandlesAllGetTheirBytes() throws Exception {
     int files = 12; // three times the handles: they are evicted and closed while others read
     for (int i = 0; i < files; i++) {
