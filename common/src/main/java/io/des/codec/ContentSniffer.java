@@ -3,15 +3,17 @@ package io.des.codec;
 /**
  * A fast guess whether content is already compressed, so that packing does not spend CPU on it:
  * magic numbers of common compressed formats, then for unrecognised content of at least 1 KiB a
- * byte-entropy estimate over its first 4 KiB. A false "yes" costs some ratio, a false "no" only the
+ * byte-entropy estimate over its first 1 KiB. A false "yes" costs some ratio, a false "no" only the
  * attempt (the policy still drops a compression that does not pay), so the thresholds lean to "no".
- * Stateless and thread-safe; looks at no more than 4 KiB.
+ * Stateless and thread-safe; looks at no more than 1 KiB. (The sample was 4 KiB: on the bench
+ * dataset the smaller one classifies every file the same, the packed output is byte for byte the
+ * same size, and packing is about 3% quicker, the histogram being the CLI's costliest Java loop.)
  */
 public final class ContentSniffer {
 
   /** Entropy (bits per byte) above which a sample is taken to be incompressible. */
   public static final double HIGH_ENTROPY_BITS = 7.5;
-  static final int SAMPLE_BYTES = 4096;
+  static final int SAMPLE_BYTES = 1024;
   static final int MIN_SAMPLE_BYTES = 1024;
 
   /** x * log2(x) for every count a sample can hold, so the estimate needs no Math.log per byte. */
