@@ -6,7 +6,7 @@ import io.des.storage.BlobPath;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -44,7 +44,13 @@ final class ShardPipeline {
    * waking threads per file cost as much as reading them), or one BigFile ({@code encoded} null),
    * uploaded by the writer itself.
    */
-  private record Pending(List<PlannedFile> files, CompletableFuture<Object[]> encoded, long held) {}
+  private record Pending(List<PlannedFile> files, CompletableFuture<Batch> encoded, long held) {}
+
+  /**
+   * A batch's entries in order, up to the first file that failed, and that file's failure (null if
+   * none): the writer writes the entries and then fails where it would have failed alone.
+   */
+  private record Batch(List<EncodedEntry> entries, Exception failure) {}
 
   /** Hears of each entry once the writer holds it, in order; {@code index} is its place in the files. */
   @FunctionalInterface
@@ -101,18 +107,17 @@ final class ShardPipeline {
             hook.written(done++);
             continue;
           }
-          Object[] encoded = head.encoded().get();
-          for (int i = 0; i < encoded.length; i++) {
-            PlannedFile file = head.files().get(i);
-            if (encoded[i] instanceof IOException e) {
-              throw e;
-            }
-            if (encoded[i] instanceof Exception e) {
-              throw new IOException("Failed to encode " + file.source().path() + ": " + e, e);
-            }
-            writer.add((EncodedEntry) encoded[i]);
-            listener.packed(file.size());
+          Batch batch = head.encoded().get();
+          for (int i = 0; i < batch.entries().size(); i++) {
+            writer.add(batch.entries().get(i));
+            listener.packed(head.files().get(i).size());
             hook.written(done++);
+          }
+          if (batch.failure() instanceof IOException e) {
+            throw e;
+          } else if (batch.failure() != null) {
+            PlannedFile file = head.files().get(batch.entries().size());
+            throw new IOException("Failed to encode " + file.source().path() + ": " + batch.failure(), batch.failure());
           }
         } finally {
           if (head.held() > 0) {
@@ -142,20 +147,16 @@ final class ShardPipeline {
     return f.size() > options.bigFileThreshold();
   }
 
-  /**
-   * Each file's entry in order, up to and including the first that fails, which is its exception
-   * instead: the writer writes the entries before it and then fails where it would have alone.
-   */
-  private Object[] encode(List<PlannedFile> batch) {
-    Object[] encoded = new Object[batch.size()];
-    for (int i = 0; i < encoded.length; i++) {
+  /** Encodes the files in order, stopping at the first that fails. */
+  private Batch encode(List<PlannedFile> files) {
+    List<EncodedEntry> entries = new ArrayList<>(files.size());
+    for (PlannedFile f : files) {
       try {
-        encoded[i] = EntryEncoder.encode(batch.get(i), options.compression());
+        entries.add(EntryEncoder.encode(f, options.compression()));
       } catch (IOException | RuntimeException e) {
-        encoded[i] = e;
-        return Arrays.copyOf(encoded, i + 1);
+        return new Batch(entries, e);
       }
     }
-    return encoded;
+    return new Batch(entries, null);
   }
 }
