@@ -102,15 +102,18 @@ final class BigJob {
     redis.ledger().offer(job.jobId(), job.key().toString(), job.files().size(), job.bytes());
   }
 
-  /** The packer's checkpoint inside the worker's job checkpoint, or null when there is none yet. */
+  /**
+   * The packer's checkpoint inside the worker's job checkpoint (its JSON, embedded as it is), or
+   * null when there is none yet; compared as bytes to see a job move on.
+   */
   byte[] packCheckpoint(String jobId) {
     Optional<Checkpoint> checkpoint = redis.checkpoints().load(jobId);
     if (checkpoint.isEmpty()) {
       return null;
     }
-    JsonNode progress = JsonMapper.builder().build().readTree(checkpoint.get().state());
-    JsonNode pack = progress.get("pack");
-    return pack == null || pack.isNull() ? null : pack.asString().getBytes(StandardCharsets.US_ASCII);
+    JsonMapper json = JsonMapper.builder().build();
+    JsonNode pack = json.readTree(checkpoint.get().state()).get("pack");
+    return pack == null || pack.isNull() ? null : json.writeValueAsBytes(pack);
   }
 
   JobRecord awaitDone(String jobId, Duration timeout, AppProcess... workers) throws Exception {
