@@ -42,6 +42,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,50 @@ class JobRunnerTest {
 
   private JobRunner runner(String id, FencedLocks locks) {
     return new JobRunner(packer, archive, locks, checkpoints, ledger, Map.of(SourceKind.LANDING, new LandingSourceMarker()), id, Duration.ofSeconds(10), meters);
+  }
+
+  /** The test's own locks, each lease passed through {@code wrap}: a backend with the fault a test needs. */
+  private FencedLocks wrapping(UnaryOperator<FencedLease> wrap) {
+    return new FencedLocks() {
+      @Override
+      public Optional<FencedLease> tryAcquire(String name, Duration wait) {
+        return locks.tryAcquire(name, wait).map(wrap);
+      }
+
+      @Override
+      public Duration leaseTimeout() {
+        return Duration.ofSeconds(1);
+      }
+    };
+  }
+
+  /** A lease that does what the real one does, for a test to change one thing. */
+  private static class Forwarding implements FencedLease {
+    final FencedLease real;
+
+    Forwarding(FencedLease real) {
+      this.real = real;
+    }
+
+    @Override
+    public String name() {
+      return real.name();
+    }
+
+    @Override
+    public long token() {
+      return real.token();
+    }
+
+    @Override
+    public boolean isHeld() {
+      return real.isHeld();
+    }
+
+    @Override
+    public void close() {
+      real.close();
+    }
   }
 
   private PackJob job(int files) throws Exception {
@@ -212,49 +257,29 @@ class JobRunnerTest {
     // A backend that takes its time to answer the release: close() blocks until it has.
     CountDownLatch backendAnswers = new CountDownLatch(1);
     AtomicBoolean releaseStarted = new AtomicBoolean();
-    FencedLocks slowToRelease = new FencedLocks() {
+    FencedLocks slowToRelease = wrapping(real -> new Forwarding(real) {
       @Override
-      public Optional<FencedLease> tryAcquire(String name, Duration wait) {
-        return locks.tryAcquire(name, wait).map(real -> new FencedLease() {
-          public String name() {
-            return name;
-          }
-
-          public long token() {
-            return real.token();
-          }
-
-          public boolean isHeld() {
-            return real.isHeld();
-          }
-
-          public CompletionStage<Void> release() {
-            releaseStarted.set(true);
-            return CompletableFuture.runAsync(this::answerAndRelease);
-          }
-
-          public void close() {
-            if (!releaseStarted.get()) {
-              answerAndRelease();
-            }
-          }
-
-          private void answerAndRelease() {
-            try {
-              backendAnswers.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            real.close();
-          }
-        });
+      public CompletionStage<Void> release() {
+        releaseStarted.set(true);
+        return CompletableFuture.runAsync(this::answerAndRelease);
       }
 
       @Override
-      public Duration leaseTimeout() {
-        return Duration.ofSeconds(1);
+      public void close() {
+        if (!releaseStarted.get()) {
+          answerAndRelease();
+        }
       }
-    };
+
+      private void answerAndRelease() {
+        try {
+          backendAnswers.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        real.close();
+      }
+    });
     CompletableFuture<JobRunner.Outcome> run = CompletableFuture.supplyAsync(() -> {
       try {
         return runner("w1", slowToRelease).run(job);
@@ -334,32 +359,15 @@ class JobRunnerTest {
       }
     };
     AtomicBoolean held = new AtomicBoolean(true);
-    FencedLocks lapsing = new FencedLocks() {
+    FencedLocks lapsing = wrapping(real -> new Forwarding(real) {
       @Override
-      public Optional<FencedLease> tryAcquire(String name, Duration wait) {
-        long token = locks.tryAcquire(name, wait).orElseThrow().token();
-        return Optional.of(new FencedLease() {
-          public String name() {
-            return name;
-          }
-
-          public long token() {
-            return token;
-          }
-
-          public boolean isHeld() {
-            return held.get() && !takenOver.get();
-          }
-
-          public void close() {}
-        });
+      public boolean isHeld() {
+        return held.get() && !takenOver.get();
       }
 
       @Override
-      public Duration leaseTimeout() {
-        return Duration.ofSeconds(1);
-      }
-    };
+      public void close() {} // the lapsed lease releases nothing
+    });
     try (ResumablePacker slow = new ResumablePacker(archive, PackOptions.defaults(8).withMaxShardSize(4096), takeover)) {
       JobRunner paused = new JobRunner(slow, archive, lapsing, checkpoints, ledger, Map.of(SourceKind.LANDING, new LandingSourceMarker()), "paused", Duration.ofSeconds(1), meters);
       assertThat(paused.run(job)).isEqualTo(JobRunner.Outcome.FENCED);
@@ -375,33 +383,12 @@ class JobRunnerTest {
     SourceMarker failing = (j, files) -> {
       throw new java.io.IOException("landing folder unreachable");
     };
-    FencedLocks lapsed = new FencedLocks() {
+    FencedLocks lapsed = wrapping(real -> new Forwarding(real) {
       @Override
-      public Optional<FencedLease> tryAcquire(String name, Duration wait) {
-        return locks.tryAcquire(name, wait).map(real -> new FencedLease() {
-          public String name() {
-            return name;
-          }
-
-          public long token() {
-            return real.token();
-          }
-
-          public boolean isHeld() {
-            return false;
-          }
-
-          public void close() {
-            real.close();
-          }
-        });
+      public boolean isHeld() {
+        return false;
       }
-
-      @Override
-      public Duration leaseTimeout() {
-        return Duration.ofSeconds(1);
-      }
-    };
+    });
     JobRunner runner = new JobRunner(packer, archive, lapsed, checkpoints, ledger, Map.of(SourceKind.LANDING, failing), "w1", Duration.ofSeconds(1), meters);
     assertThatThrownBy(() -> runner.run(job)).hasMessageContaining("landing folder unreachable");
     assertThat(meters.counter("des.worker.fenced.commits").count()).isZero();
