@@ -2,8 +2,16 @@ package io.des.bench;
 
 import io.des.bench.DatasetGenerator.FileSpec;
 import io.des.bench.DatasetGenerator.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
-/** Realistic benchmark inputs, made by {@link DatasetGenerator} so that they match the dataset. */
+/**
+ * Realistic benchmark inputs, made by {@link DatasetGenerator} so that they match the dataset, and
+ * the clean-up of the folders benchmarks make.
+ */
 final class BenchData {
   private static final long MTIME = DatasetGenerator.START_MILLIS + 3L * 24 * 3600 * 1000;
   private static final Kind[] RECORDS = {Kind.LOG, Kind.JSON, Kind.CSV};
@@ -30,5 +38,17 @@ final class BenchData {
       out[i] = java.util.Arrays.copyOf(buf.bytes, size);
     }
     return out;
+  }
+
+  /** Deletes a folder and everything in it; nothing if it does not exist. */
+  static void deleteTree(Path root) throws IOException {
+    if (root == null || !Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 }

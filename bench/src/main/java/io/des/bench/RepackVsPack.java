@@ -62,7 +62,7 @@ public final class RepackVsPack {
         default -> throw new IllegalArgumentException("Unknown argument " + args[i] + " (--files N, --runs N, --work DIR, --store local|memory)");
       }
     }
-    deleteTree(work);
+    BenchData.deleteTree(work);
     Path data = work.resolve("data");
     new DatasetGenerator(42).generate(data, files, 2, null);
     List<SourceFile> sources = sources(data);
@@ -77,7 +77,7 @@ public final class RepackVsPack {
     long shardBytes = 0;
     for (int run = 0; run < runs + 1; run++) { // run 0 warms the JIT and is not counted
       Path storeDir = work.resolve("store");
-      deleteTree(storeDir);
+      BenchData.deleteTree(storeDir);
       BlobStore store = storeKind.equals("memory") ? new InMemoryBlobStore() : new LocalBlobStore(storeDir);
       Archive archive = Archive.create(store, 4, ReaderLimits.DEFAULTS);
       long c0 = cpuNanos();
@@ -155,14 +155,4 @@ public final class RepackVsPack {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }

@@ -13,10 +13,8 @@ import io.des.storage.LocalBlobStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -92,13 +90,7 @@ public class ShardReaderBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     blobs.close();
-    if (folder != null) {
-      try (Stream<Path> walk = Files.walk(folder)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
-    }
+    BenchData.deleteTree(folder);
   }
 
   @Benchmark
