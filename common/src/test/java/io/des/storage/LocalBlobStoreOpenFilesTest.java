@@ -2,15 +2,19 @@ package io.des.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The local store with read handles kept open: the whole contract, and what keeping them open changes. */
@@ -81,8 +85,8 @@ class LocalBlobStoreOpenFilesTest extends LocalBlobStoreTest {
 
   @Test
   void noMoreFilesStayOpenThanItsHandles() throws Exception {
-    java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd (Linux)");
+    Path fds = Path.of("/proc/self/fd");
+    assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd (Linux)");
     for (int i = 0; i < 12; i++) {
       store.putExclusive(BlobPath.of("shards/f" + i), content(i));
     }
@@ -95,13 +99,13 @@ class LocalBlobStoreOpenFilesTest extends LocalBlobStoreTest {
   }
 
   /** How many of this process's open files are under {@code root}. */
-  private static long openUnder(java.nio.file.Path fds, java.nio.file.Path root) throws java.io.IOException {
-    java.nio.file.Path real = root.toRealPath();
-    try (java.util.stream.Stream<java.nio.file.Path> links = Files.list(fds)) {
+  private static long openUnder(Path fds, Path root) throws IOException {
+    Path real = root.toRealPath();
+    try (Stream<Path> links = Files.list(fds)) {
       return links.map(fd -> {
         try {
           return Files.readSymbolicLink(fd);
-        } catch (java.io.IOException gone) {
+        } catch (IOException gone) {
           return null; // closed since it was listed
         }
       }).filter(target -> target != null && target.startsWith(real)).count();
