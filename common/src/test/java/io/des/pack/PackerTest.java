@@ -15,6 +15,7 @@ import io.des.codec.CompressionPolicy;
 import io.des.format.ReaderLimits;
 import io.des.format.ShardReader;
 import io.des.routing.CreatedAt;
+import io.des.routing.Router;
 import io.des.storage.BlobInfo;
 import io.des.storage.LocalBlobStore;
 import java.nio.charset.StandardCharsets;
@@ -249,7 +250,7 @@ class PackerTest {
   @Test
   void aSourceThatChangesAfterPlanningFailsThePackAtThatFileAndNothingIsLive() throws Exception {
     // Files of one key, so that they are encoded together in one batch.
-    io.des.routing.Router router = new io.des.routing.Router(4);
+    Router router = new Router(4);
     List<SourceFile> all = files(200, 11);
     var key = router.route(all.get(0).uid(), DAY);
     List<SourceFile> files = all.stream().filter(f -> router.route(f.uid(), DAY).equals(key)).toList();
