@@ -73,6 +73,41 @@ public final class JobCodec {
   }
 
   /**
+   * The most bytes a job message spends outside its files: the format, job id, key, n_bits and
+   * source, and the wrapper of a message of several jobs. A job id is its key and 20 hex digits.
+   */
+  static final int JOB_OVERHEAD_BYTES = 512;
+
+  /**
+   * The most bytes {@link #write(PackJob)} spends on one file, its separator included: its uid and
+   * location as JSON strings (a character of at most 6 bytes escaped, 3 in UTF-8), its date and
+   * size. {@link JobPlanner} cuts jobs by it, so that a job of long names still fits a message.
+   */
+  static int fileBytesAtMost(JobFile f) {
+    // {"uid":"","created_at":"","size":,"location":""} and a comma
+    int fixed = 49;
+    return fixed + jsonStringBytesAtMost(f.uid()) + f.createdAt().toIso().length()
+        + Long.toString(f.size()).length() + jsonStringBytesAtMost(f.location());
+  }
+
+  private static int jsonStringBytesAtMost(String s) {
+    int bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || Character.isSurrogate(c)) {
+        bytes += 6; // a control character escaped (six bytes at most); half of a 4-byte pair, or one escaped
+      } else if (c == '"' || c == '\\') {
+        bytes += 2;
+      } else if (c < 0x80) {
+        bytes += 1;
+      } else {
+        bytes += c < 0x800 ? 2 : 3;
+      }
+    }
+    return bytes;
+  }
+
+  /**
    * Several jobs in one message of format 2, in their order; their encoded forms from {@link
    * #write(PackJob)}. The caller keeps the size within {@link #MAX_BYTES} and the count within
    * {@link #MAX_JOBS} ({@link JobMessages} does).

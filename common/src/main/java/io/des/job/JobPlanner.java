@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * Cuts the files of a shard key into jobs of at most {@code maxJobBytes} and {@code maxJobFiles},
- * in the order given, and names each job by a hash of its content: planning the same files in the
- * same order gives the same jobs with the same ids, which is how a coordinator that restarts or
- * takes over recognises work that is already pending.
+ * each small enough for one message ({@link JobCodec#MAX_BYTES}: long uids and locations make fewer
+ * files a job), in the order given, and names each job by a hash of its content: planning the same
+ * files in the same order gives the same jobs with the same ids, which is how a coordinator that
+ * restarts or takes over recognises work that is already pending.
  */
 public final class JobPlanner {
   private final int nBits;
@@ -38,14 +39,19 @@ public final class JobPlanner {
     List<PackJob> jobs = new ArrayList<>();
     List<JobFile> current = new ArrayList<>();
     long bytes = 0;
+    long messageBytes = JobCodec.JOB_OVERHEAD_BYTES;
     for (JobFile f : files) {
-      if (!current.isEmpty() && (current.size() == maxJobFiles || bytes + f.size() > maxJobBytes)) {
+      int fileBytes = JobCodec.fileBytesAtMost(f);
+      if (!current.isEmpty()
+          && (current.size() == maxJobFiles || bytes + f.size() > maxJobBytes || messageBytes + fileBytes > JobCodec.MAX_BYTES)) {
         jobs.add(job(key, current));
         current = new ArrayList<>();
         bytes = 0;
+        messageBytes = JobCodec.JOB_OVERHEAD_BYTES;
       }
       current.add(f);
       bytes += f.size();
+      messageBytes += fileBytes;
     }
     if (!current.isEmpty()) {
       jobs.add(job(key, current));

@@ -83,6 +83,28 @@ class JobCodecTest {
   }
 
   @Test
+  void jobsOfLongNamesAreCutToFitOneMessage() throws Exception {
+    // 5,000 files with 40-character uids and 100-character locations are about 1.09 MB as one job.
+    ShardKey key = ROUTER.route("0".repeat(40), T);
+    List<JobFile> files = new ArrayList<>();
+    for (int i = 0; files.size() < JobCodec.MAX_FILES; i++) {
+      String uid = String.format("%040d", i);
+      if (ROUTER.route(uid, T).equals(key)) {
+        files.add(new JobFile(uid, T, 1000, "/landing/" + "x".repeat(51) + "/" + uid));
+      }
+    }
+    List<PackJob> jobs = new JobPlanner(8, SourceKind.LANDING, 1L << 40, JobCodec.MAX_FILES).plan(key, files);
+    assertThat(jobs).hasSizeGreaterThan(1);
+    List<JobFile> again = new ArrayList<>();
+    for (PackJob job : jobs) {
+      byte[] message = JobCodec.write(job);
+      assertThat(message.length).isLessThanOrEqualTo(JobCodec.MAX_BYTES);
+      again.addAll(JobCodec.read(message).files());
+    }
+    assertThat(again).isEqualTo(files);
+  }
+
+  @Test
   void malformedMessagesAreRefusedWithTheReason() {
     PackJob job = job(filesOfOneKey(2));
     String good = json(job);
