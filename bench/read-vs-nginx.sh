@@ -10,6 +10,8 @@
 #   --ceiling  also measure ReadCeilingServer (bench module): plain Netty serving the unpacked files
 #           with one pread of a file kept open and nothing else, the ceiling of a Java read path here
 #           (--urls 10000 or fewer: it keeps every file open, and the open-file limit is 20,000)
+#   --accept-zstd  every request says Accept-Encoding: zstd (as browsers do): nginx ignores it, the
+#           retriever then sends a compressed file's stored zstd frame as it is (Content-Encoding: zstd)
 #   --jfr   record the retriever with JFR (settings=profile) into bench/out/read-vs-nginx-<date>.jfr;
 #           bench/jfr-hot.sh FILE --thread des-front shows where the event loops that answer reads spend their time
 # Needs: the dataset (bench/pack-vs-tar.sh makes it), the built jars (./mvnw -B -q -DskipTests install),
@@ -23,6 +25,7 @@ WARMUP=30
 NURLS=20000
 JFR=0
 CEILING=0
+ACCEPT=identity
 RETRIEVER_JAR=
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -32,7 +35,8 @@ while [[ $# -gt 0 ]]; do
     --jfr) JFR=1; shift ;;
     --retriever-jar) RETRIEVER_JAR=$(realpath "$2"); shift 2 ;;
     --ceiling) CEILING=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --accept-zstd) ACCEPT=zstd; shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -70,6 +74,7 @@ cat > "$WORK/random.lua" <<'LUA'
 local paths = {}
 init = function(args)
   for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  if args[2] == "zstd" then wrk.headers["Accept-Encoding"] = "zstd" end
   math.randomseed(42 + (id or 0))
 end
 request = function()
@@ -122,7 +127,7 @@ cmp <(curl -sf "http://127.0.0.1:$NGINX_PORT/$first") <(curl -sf "http://127.0.0
 
 run() { # name port urls connections [seconds]
   local threads=2; [[ $4 -eq 1 ]] && threads=1
-  wrk -t$threads -c$4 -d${5:-$DURATION}s --latency -s "$WORK/random.lua" "http://127.0.0.1:$2" -- "$3" > "$WORK/wrk-$1-$4.txt" 2>&1
+  wrk -t$threads -c$4 -d${5:-$DURATION}s --latency -s "$WORK/random.lua" "http://127.0.0.1:$2" -- "$3" "$ACCEPT" > "$WORK/wrk-$1-$4.txt" 2>&1
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk-$1-$4.txt")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk-$1-$4.txt")
@@ -144,7 +149,7 @@ fi
   echo "# read-vs-nginx, $(date -u '+%Y-%m-%d %H:%M') UTC"
   echo
   echo "nproc $(nproc); $(java -version 2>&1 | head -1); $(nginx -v 2>&1); wrk $(wrk --version 2>&1 | head -1 | awk '{print $2}'); load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "$NURLS random files of $DATA; wrk ${DURATION} s per cell after $WARMUP s of warm-up each; nginx: 2 workers, sendfile; des: ${RETRIEVER_JAR:-bin/des serve}, $DES_OPTS."
+  echo "$NURLS random files of $DATA; wrk ${DURATION} s per cell after $WARMUP s of warm-up each; nginx: 2 workers, sendfile; des: ${RETRIEVER_JAR:-bin/des serve}, $DES_OPTS; Accept-Encoding: $ACCEPT."
   echo
   echo "| server | connections | requests/s | p50 | p99 | errors |"
   echo "|---|---|---|---|---|---|"

@@ -91,6 +91,29 @@ public final class ShardReader {
   }
 
   /**
+   * The stored bytes of an inline entry, as they are in the shard and not decoded, once they match
+   * the CRC-32C its index records for them: what a client that decodes the codec itself is sent (the
+   * retriever's {@code Content-Encoding: zstd}). One ranged read.
+   *
+   * @throws IllegalArgumentException if the entry is a BigFile or records no checksum of its stored bytes
+   * @throws ShardLimitExceededException if the stored bytes are more than {@link ReaderLimits#maxEntryBytes()}
+   * @throws CorruptShardException if the bytes do not match their checksum
+   */
+  public byte[] readStored(IndexEntry entry) throws IOException {
+    if (entry.isBigFile() || entry.storedCrc32c() == IndexEntry.NO_CHECKSUM) {
+      throw new IllegalArgumentException("Entry '" + entry.uid() + "' in " + describe() + " has no checksum of its stored bytes");
+    }
+    if (entry.length() > limits.maxEntryBytes()) {
+      throw new ShardLimitExceededException(
+          "Entry '" + entry.uid() + "' in " + describe() + " stores " + entry.length() + " bytes, more than the in-memory limit of "
+              + limits.maxEntryBytes());
+    }
+    byte[] stored = entry.length() == 0 ? new byte[0] : store.readRange(path, entry.offset(), (int) entry.length());
+    checkStored(describe(), entry, stored);
+    return stored;
+  }
+
+  /**
    * Streams an entry's content. The stream checks size and checksum as it goes and throws {@link
    * CorruptShardException} from {@code read} at the first sign of corruption, at the latest at the
    * end, so a caller must treat content as good only once the stream reached its end.

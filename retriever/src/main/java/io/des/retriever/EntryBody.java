@@ -45,6 +45,12 @@ record EntryBody(byte[] bytes, int offset, int length, Streamer streamer) {
     });
   }
 
+  /** The entry's stored zstd frame, checked against its stored checksum, not decoded. */
+  static EntryBody storedFrame(Archive.Located located) throws IOException {
+    byte[] stored = located.shard().readStored(located.entry());
+    return new EntryBody(stored, 0, stored.length, null);
+  }
+
   /** The whole entry, checked before it is returned. */
   private static byte[] readVerified(Archive.Located located, int size) throws IOException {
     byte[] content = located.shard().read(located.entry());

@@ -1,8 +1,10 @@
 package io.des.retriever;
 
 import io.des.archive.Archive;
+import io.des.codec.Codec;
 import io.des.format.CorruptShardException;
 import io.des.format.EntryNotFoundException;
+import io.des.format.IndexEntry;
 import io.des.routing.CreatedAt;
 import io.des.routing.InvalidCreatedAtException;
 import io.des.storage.StorageException;
@@ -67,6 +69,12 @@ final class FileReads {
   private static final AsciiString OCTET_STREAM = AsciiString.cached("application/octet-stream");
   private static final AsciiString JSON = AsciiString.cached("application/json");
   private static final AsciiString BYTES = AsciiString.cached("bytes");
+  private static final AsciiString ZSTD = AsciiString.cached("zstd");
+  /**
+   * Largest entry sent as its stored zstd frame: RFC 9659 lets a client refuse windows over 8 MiB,
+   * and a frame's window is at most its content.
+   */
+  static final long MAX_FRAME_CONTENT = 8L << 20;
   /** Response headers are ours (constants, numbers, an ETag of hex digits): no per-value validation. */
   private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
   private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
@@ -131,7 +139,7 @@ final class FileReads {
   }
 
   /** What one replica answered: where the file is, its validator, the range asked for and the body unless none is sent. */
-  private record Found(Archive.Located located, String etag, ByteRange range, boolean unsatisfiable, EntryBody body) {}
+  private record Found(Archive.Located located, String etag, ByteRange range, boolean unsatisfiable, EntryBody body, boolean frame) {}
 
   /** One read, from the request to the end of its response. */
   private final class Exchange implements Runnable {
@@ -190,6 +198,7 @@ final class FileReads {
       boolean headersOnly = request.method() == HttpMethod.HEAD;
       String rangeHeader = joined(request.headers(), HttpHeaderNames.RANGE);
       String ifNoneMatch = joined(request.headers(), HttpHeaderNames.IF_NONE_MATCH);
+      boolean acceptsFrame = rangeHeader == null && acceptsZstd(joined(request.headers(), HttpHeaderNames.ACCEPT_ENCODING));
       Found found;
       try {
         // Locating and (for small entries) reading happen against one replica; a failing replica
@@ -197,15 +206,17 @@ final class FileReads {
         String theUid = uid;
         found = source.read(theUid, when, archive -> {
           Archive.Located at = archive.locate(theUid, when);
-          String tag = etag(at);
+          boolean frame = acceptsFrame && servesFrame(at.entry());
+          String tag = frame ? frameEtag(etag(at)) : etag(at);
           ByteRange r;
           try {
             r = ByteRange.parse(rangeHeader, at.entry().contentSize()).orElse(null);
           } catch (ByteRange.Unsatisfiable e) {
-            return new Found(at, tag, null, true, null);
+            return new Found(at, tag, null, true, null, false);
           }
           boolean noBody = headersOnly || matches(ifNoneMatch, tag);
-          return new Found(at, tag, r, false, noBody ? null : EntryBody.of(at, r, maxBuffered));
+          EntryBody body = noBody ? null : frame ? EntryBody.storedFrame(at) : EntryBody.of(at, r, maxBuffered);
+          return new Found(at, tag, r, false, body, frame);
         });
       } catch (EntryNotFoundException | IllegalArgumentException e) {
         error(HttpStatus.NOT_FOUND, "File not found", null);
@@ -229,9 +240,14 @@ final class FileReads {
 
       long size = found.located().entry().contentSize();
       String etag = found.etag();
+      // Caches keep the two representations of an entry that has both apart.
+      boolean varies = servesFrame(found.located().entry());
       if (matches(ifNoneMatch, etag)) {
         FullHttpResponse response = full(HttpResponseStatus.NOT_MODIFIED, null);
         response.headers().set(HttpHeaderNames.ETAG, etag);
+        if (varies) {
+          response.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+        }
         write(response);
         return "not_modified";
       }
@@ -243,7 +259,7 @@ final class FileReads {
       }
       ByteRange range = found.range();
       HttpResponseStatus status = range == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT;
-      long length = range == null ? size : range.length();
+      long length = found.frame() ? found.located().entry().length() : range == null ? size : range.length();
       EntryBody body = found.body();
       HttpResponse response;
       if (headersOnly) {
@@ -258,6 +274,12 @@ final class FileReads {
       headers.set(HttpHeaderNames.CONTENT_TYPE, OCTET_STREAM);
       headers.set(HttpHeaderNames.ETAG, etag);
       headers.set(HttpHeaderNames.ACCEPT_RANGES, BYTES);
+      if (found.frame()) {
+        headers.set(HttpHeaderNames.CONTENT_ENCODING, ZSTD);
+      }
+      if (varies) {
+        headers.set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+      }
       HttpUtil.setContentLength(response, length);
       if (range != null) {
         headers.set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(size));
@@ -408,6 +430,47 @@ final class FileReads {
     }
     log.warn("Storage unavailable for uid '{}': {}", uid, e.getMessage());
     return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Storage unavailable");
+  }
+
+  /**
+   * Whether an entry can be sent as it is stored, as {@code Content-Encoding: zstd}: an inline zstd
+   * frame whose stored bytes have a checksum of their own (they are verified without decoding), of
+   * at most {@link #MAX_FRAME_CONTENT} and small enough to be read whole. Upstream shards have no
+   * such checksum and are always decoded.
+   */
+  boolean servesFrame(IndexEntry e) {
+    return !e.isBigFile() && e.codec() == Codec.ZSTD && e.storedCrc32c() != IndexEntry.NO_CHECKSUM
+        && e.contentSize() <= MAX_FRAME_CONTENT && e.length() <= maxBuffered;
+  }
+
+  /** Whether an Accept-Encoding value names zstd with a non-zero quality ("*" is not taken for it). */
+  static boolean acceptsZstd(String acceptEncoding) {
+    if (acceptEncoding == null) {
+      return false;
+    }
+    for (String coding : acceptEncoding.split(",")) {
+      String[] parts = coding.split(";");
+      if (!parts[0].trim().equalsIgnoreCase("zstd")) {
+        continue;
+      }
+      for (int i = 1; i < parts.length; i++) {
+        String param = parts[i].trim();
+        if (param.length() > 2 && param.regionMatches(true, 0, "q=", 0, 2)) {
+          try {
+            return Double.parseDouble(param.substring(2).trim()) > 0;
+          } catch (NumberFormatException e) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** The validator of the zstd representation: the content's, marked, since its bytes differ. */
+  static String frameEtag(String etag) {
+    return etag.substring(0, etag.length() - 1) + "-zstd\"";
   }
 
   /**

@@ -86,14 +86,17 @@ class FileReadsTest {
         }
         files.add(new SourceFile("mixed-" + i, DAY, -1, Files.write(src.resolve("mixed-" + i), MIXED[i]), "mixed-" + i));
       }
+      files.add(new SourceFile("bad-frame", DAY, -1, Files.writeString(src.resolve("bad-frame"), "a compressible line\n".repeat(1000)), "bad-frame"));
       try (Packer packer = new Packer(archive, PackOptions.defaults(8).withBigFileThreshold(64L << 20), PackListener.NONE)) {
         packer.pack(files);
       }
-      Archive.Located located = archive.locate(BAD_BIG, DAY);
-      Path shard = STORE.resolve(located.shard().path().key());
-      byte[] bytes = Files.readAllBytes(shard);
-      bytes[(int) (located.entry().offset() + located.entry().length() / 2)] ^= 0x01;
-      Files.write(shard, bytes);
+      for (String uid : List.of(BAD_BIG, "bad-frame")) {
+        Archive.Located located = archive.locate(uid, DAY);
+        Path shard = STORE.resolve(located.shard().path().key());
+        byte[] bytes = Files.readAllBytes(shard);
+        bytes[(int) (located.entry().offset() + located.entry().length() / 2)] ^= 0x01;
+        Files.write(shard, bytes);
+      }
     } catch (Exception e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -218,6 +221,75 @@ class FileReadsTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  private HttpResponse<byte[]> get(String method, String pathAndQuery, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+        .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void aClientThatAcceptsZstdIsSentTheStoredFrame() throws Exception {
+    String path = "/files/mixed-0?created_at=2024-01-01"; // half of it one repeated byte: a zstd entry
+    HttpResponse<byte[]> plain = get("GET", path);
+    HttpResponse<byte[]> framed = get("GET", path, "Accept-Encoding", "gzip, zstd;q=0.5, br");
+    assertThat(plain.headers().firstValue("content-encoding")).isEmpty();
+    assertThat(plain.body()).isEqualTo(MIXED[0]);
+    assertThat(framed.statusCode()).isEqualTo(200);
+    assertThat(framed.headers().firstValue("content-encoding")).hasValue("zstd");
+    assertThat(framed.body().length).isLessThan(MIXED[0].length * 3 / 4);
+    assertThat(framed.headers().firstValueAsLong("content-length")).hasValue(framed.body().length);
+    assertThat(com.github.luben.zstd.Zstd.decompress(framed.body(), MIXED[0].length)).isEqualTo(MIXED[0]);
+    for (HttpResponse<byte[]> r : List.of(plain, framed)) {
+      assertThat(r.headers().firstValue("vary")).hasValueSatisfying(v -> assertThat(v).containsIgnoringCase("accept-encoding"));
+    }
+    String tag = framed.headers().firstValue("etag").orElseThrow();
+    assertThat(tag).isNotEqualTo(plain.headers().firstValue("etag").orElseThrow());
+
+    HttpResponse<byte[]> head = get("HEAD", path, "Accept-Encoding", "zstd");
+    assertThat(head.headers().firstValue("content-encoding")).hasValue("zstd");
+    assertThat(head.headers().firstValueAsLong("content-length")).hasValue(framed.body().length);
+    assertThat(get("GET", path, "Accept-Encoding", "zstd", "If-None-Match", tag).statusCode()).isEqualTo(304);
+    assertThat(get("GET", path, "If-None-Match", tag).statusCode()).as("the other representation").isEqualTo(200);
+
+    // A range is of the content, so it is decoded; so is a refusal; a random entry is stored as is.
+    HttpResponse<byte[]> range = get("GET", path, "Accept-Encoding", "zstd", "Range", "bytes=10-19");
+    assertThat(range.statusCode()).isEqualTo(206);
+    assertThat(range.headers().firstValue("content-encoding")).isEmpty();
+    assertThat(range.body()).isEqualTo(java.util.Arrays.copyOfRange(MIXED[0], 10, 20));
+    assertThat(get("GET", path, "Accept-Encoding", "zstd;q=0").headers().firstValue("content-encoding")).isEmpty();
+    HttpResponse<byte[]> random = get("GET", "/files/mixed-1?created_at=2024-01-01", "Accept-Encoding", "zstd");
+    assertThat(random.headers().firstValue("content-encoding")).isEmpty();
+    assertThat(random.headers().firstValue("vary")).isEmpty();
+    assertThat(random.body()).isEqualTo(MIXED[1]);
+  }
+
+  @Test
+  void aCorruptFrameIsNotSentEncodedEither() throws Exception {
+    long corruptBefore = metric("des_retrievals_total\\{backend=\"local\",status=\"corrupt\"}");
+    for (String[] headers : List.of(new String[] {"Accept-Encoding", "zstd"}, new String[] {"Accept-Encoding", "identity"})) {
+      HttpResponse<byte[]> r = get("GET", "/files/bad-frame?created_at=2024-01-01", headers);
+      assertThat(r.statusCode()).isEqualTo(500);
+      assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("{\"detail\":\"Stored file is corrupt\"}");
+    }
+    assertThat(metric("des_retrievals_total\\{backend=\"local\",status=\"corrupt\"}") - corruptBefore).isEqualTo(2);
+  }
+
+  @Test
+  void acceptEncodingIsReadAsRfc9110Says() {
+    assertThat(FileReads.acceptsZstd("zstd")).isTrue();
+    assertThat(FileReads.acceptsZstd("gzip, deflate, br, zstd")).isTrue();
+    assertThat(FileReads.acceptsZstd("ZSTD ; q=0.001")).isTrue();
+    assertThat(FileReads.acceptsZstd("zstd;q=0")).isFalse();
+    assertThat(FileReads.acceptsZstd("zstd;q=0.0")).isFalse();
+    assertThat(FileReads.acceptsZstd("zstd;q=x")).isFalse();
+    assertThat(FileReads.acceptsZstd("gzip, *")).isFalse();
+    assertThat(FileReads.acceptsZstd("zstdx, xzstd")).isFalse();
+    assertThat(FileReads.acceptsZstd(null)).isFalse();
   }
 
   /** The status of a request sent byte for byte as given (no client normalises its path). */
