@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param parallelShards shards (of different keys) written at once, so that one shard's durable
  *     commit overlaps the encoding of others
  * @param memoryBudget bytes of file content held in memory at once by all writers together
- *     (compressed copies can briefly double it); with the per-JVM index cache this bounds packing
+ *     (compressed copies can briefly double it; each encoder thread also keeps a read buffer and a
+ *     compression buffer of at most 4 MiB each); with the per-JVM index cache this bounds packing
  *     memory whatever the input size
  */
 public record PackOptions(
