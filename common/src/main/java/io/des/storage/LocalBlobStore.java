@@ -364,9 +364,17 @@ public final class LocalBlobStore implements BlobStore {
   }
 
   Path newTempFile(BlobPath path) throws IOException {
+    String prefix = tempName(path.key()) + ".";
     try {
-      Files.createDirectories(tempFolder);
-      return Files.createTempFile(tempFolder, tempName(path.key()) + ".", ".tmp");
+      try {
+        return Files.createTempFile(tempFolder, prefix, ".tmp");
+      } catch (NoSuchFileException missing) {
+        // The store's first upload, or the folder was removed since. Not created before every
+        // upload: a mkdir of a folder that exists fails, and its Java exception with it, which
+        // was 1-2% of des pack's CPU.
+        Files.createDirectories(tempFolder);
+        return Files.createTempFile(tempFolder, prefix, ".tmp");
+      }
     } catch (IOException e) {
       throw failure("create a temporary file in " + tempFolder + " for", path, e);
     }

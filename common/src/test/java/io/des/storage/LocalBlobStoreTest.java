@@ -141,6 +141,20 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
   }
 
   @Test
+  void anUploadRecreatesTheTemporaryFolderIfItWasRemoved() throws IOException {
+    store.putExclusive(KEY, bytes("first"));
+    assertThat(tempFolder()).isDirectory();
+    Files.delete(tempFolder()); // an operator's cleanup between two uploads
+    store.putExclusive(BlobPath.of("second"), bytes("second"));
+    try (BlobUpload upload = store.createExclusive(BlobPath.of("third"))) {
+      upload.out().write(bytes("third"));
+      upload.commit();
+    }
+    assertThat(root().resolve("second")).hasContent("second");
+    assertThat(root().resolve("third")).hasContent("third");
+  }
+
+  @Test
   void listSkipsFilesThatAreNotBlobs() throws IOException {
     store.putExclusive(KEY, bytes("blob"));
     Files.writeString(root().resolve("back\\slash"), "not a key");
