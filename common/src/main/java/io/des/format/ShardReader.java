@@ -76,18 +76,26 @@ public final class ShardReader {
    * @throws CorruptShardException if the bytes do not decode or do not match the checksum
    */
   public byte[] read(IndexEntry entry) throws IOException {
-    if (entry.contentSize() > limits.maxEntryBytes() || (!entry.isBigFile() && entry.length() > limits.maxEntryBytes())) {
-      throw new ShardLimitExceededException(
-          "Entry '" + entry.uid() + "' in " + describe() + " is " + Math.max(entry.contentSize(), entry.length())
-              + " bytes, more than the in-memory limit of " + limits.maxEntryBytes() + "; stream it instead");
-    }
+    checkFitsInMemory(entry);
     if (entry.isBigFile()) {
       try (InputStream in = openEntry(entry)) {
         return in.readAllBytes();
       }
     }
-    byte[] stored = entry.length() == 0 ? new byte[0] : store.readRange(path, entry.offset(), (int) entry.length());
-    return decodeStored(describe(), entry, stored);
+    return decodeStored(describe(), entry, storedBytes(entry));
+  }
+
+  private void checkFitsInMemory(IndexEntry entry) throws ShardLimitExceededException {
+    if (entry.contentSize() > limits.maxEntryBytes() || (!entry.isBigFile() && entry.length() > limits.maxEntryBytes())) {
+      throw new ShardLimitExceededException(
+          "Entry '" + entry.uid() + "' in " + describe() + " is " + Math.max(entry.contentSize(), entry.length())
+              + " bytes, more than the in-memory limit of " + limits.maxEntryBytes() + "; stream it instead");
+    }
+  }
+
+  /** An inline entry's stored bytes, in one ranged read. */
+  private byte[] storedBytes(IndexEntry entry) throws IOException {
+    return entry.length() == 0 ? new byte[0] : store.readRange(path, entry.offset(), (int) entry.length());
   }
 
   /**
@@ -96,19 +104,15 @@ public final class ShardReader {
    * retriever's {@code Content-Encoding: zstd}). One ranged read.
    *
    * @throws IllegalArgumentException if the entry is a BigFile or records no checksum of its stored bytes
-   * @throws ShardLimitExceededException if the stored bytes are more than {@link ReaderLimits#maxEntryBytes()}
+   * @throws ShardLimitExceededException if the entry is larger than {@link ReaderLimits#maxEntryBytes()}
    * @throws CorruptShardException if the bytes do not match their checksum
    */
   public byte[] readStored(IndexEntry entry) throws IOException {
     if (entry.isBigFile() || entry.storedCrc32c() == IndexEntry.NO_CHECKSUM) {
       throw new IllegalArgumentException("Entry '" + entry.uid() + "' in " + describe() + " has no checksum of its stored bytes");
     }
-    if (entry.length() > limits.maxEntryBytes()) {
-      throw new ShardLimitExceededException(
-          "Entry '" + entry.uid() + "' in " + describe() + " stores " + entry.length() + " bytes, more than the in-memory limit of "
-              + limits.maxEntryBytes());
-    }
-    byte[] stored = entry.length() == 0 ? new byte[0] : store.readRange(path, entry.offset(), (int) entry.length());
+    checkFitsInMemory(entry);
+    byte[] stored = storedBytes(entry);
     checkStored(describe(), entry, stored);
     return stored;
   }
