@@ -28,7 +28,8 @@ final class EntryEncoder {
   static EncodedEntry encode(PlannedFile file, CompressionPolicy policy) throws IOException {
     // One byte more than planned, so that a file that grew is seen without a stat.
     long want = file.size() + 1;
-    byte[] buffer = want <= READ_BUFFER_MAX ? readBuffer((int) want) : new byte[Math.toIntExact(want)];
+    boolean reused = want <= READ_BUFFER_MAX;
+    byte[] buffer = reused ? readBuffer((int) want) : new byte[Math.toIntExact(want)];
     int length = read(file, buffer, (int) want);
     if (length != file.size()) {
       throw new IOException(
@@ -40,7 +41,7 @@ final class EntryEncoder {
     Encoded encoded = policy.encode(file.source().uid(), buffer, 0, length);
     byte[] stored = encoded.stored();
     int storedOffset = encoded.storedOffset();
-    if (stored == buffer) { // stored as is: the entry must not share the thread's buffer
+    if (reused && stored == buffer) { // stored as is: the entry must not share the thread's buffer
       stored = Arrays.copyOfRange(buffer, storedOffset, storedOffset + encoded.storedLength());
       storedOffset = 0;
     }
